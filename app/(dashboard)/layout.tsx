@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { SignOutButton } from "~/components/auth/sign-out-button";
+import { getSession } from "~/server/auth/session";
+
+export const dynamic = "force-dynamic";
+
+/** Every page in this group needs a session; the login page lives outside it. */
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const session = await getSession();
+  if (!session) redirect("/login");
+  const isAdmin = session.user.role === "ADMIN";
+  return (
+    <>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          Mesh<span>Bench</span>
+        </Link>
+        <nav>
+          <Link href="/">Runs</Link>
+          {isAdmin && <Link href="/runs/new">New run</Link>}
+        </nav>
+        <div className="who">
+          <span data-testid="current-user">{session.user.email}</span>
+          <span className="badge role">{session.user.role.toLowerCase()}</span>
+          <SignOutButton />
+        </div>
+      </header>
+      <main className="page">{children}</main>
+    </>
+  );
+}

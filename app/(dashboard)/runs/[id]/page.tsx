@@ -1,0 +1,7 @@
+import { RunDetailView } from "~/components/runs/run-detail";
+import { getSession } from "~/server/auth/session";
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const [{ id }, session] = await Promise.all([params, getSession()]);
+  return <RunDetailView id={id} isAdmin={session?.user.role === "ADMIN"} />;
+}

@@ -1,0 +1,138 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { meshesFor } from "~/server/domain/meshes";
+import { runNameSchema, runSpecSchema } from "~/server/domain/spec";
+import { errorCode, useTRPC } from "~/trpc/react";
+
+type FieldErrors = Partial<Record<string, string>>;
+
+const DEFAULTS = {
+  name: "",
+  mesh: "baseline",
+  mode: "fixed-rate",
+  rate: "500",
+  connections: "8",
+  durationSeconds: "10",
+  warmupSeconds: "2",
+  payloadBytes: "1024",
+  repetitions: "1",
+};
+type FormValues = typeof DEFAULTS;
+
+function toSpecInput(v: FormValues) {
+  const num = (s: string) => (s.trim() === "" ? undefined : Number(s));
+  return {
+    backend: "LOCAL" as const,
+    mesh: v.mesh,
+    mode: v.mode,
+    rate: v.mode === "max" ? undefined : num(v.rate),
+    connections: num(v.connections),
+    durationSeconds: num(v.durationSeconds),
+    warmupSeconds: num(v.warmupSeconds),
+    payloadBytes: num(v.payloadBytes),
+    repetitions: num(v.repetitions),
+  };
+}
+
+/** Validates with the same zod schema the server uses, so errors show before a round trip. */
+function validate(v: FormValues): FieldErrors {
+  const errors: FieldErrors = {};
+  const name = runNameSchema.safeParse(v.name);
+  if (!name.success) errors.name = name.error.issues[0]?.message;
+  const spec = runSpecSchema.safeParse(toSpecInput(v));
+  if (!spec.success) {
+    for (const issue of spec.error.issues) {
+      const key = String(issue.path[0] ?? "form");
+      errors[key] ??= issue.message;
+    }
+  }
+  return errors;
+}
+
+export function NewRunForm() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [values, setValues] = useState<FormValues>(DEFAULTS);
+  const [touched, setTouched] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+  const create = useMutation(trpc.runs.create.mutationOptions());
+  const errors = touched ? { ...validate(values), ...serverErrors } : serverErrors;
+
+  const set = (key: keyof FormValues) => (e: { target: { value: string } }) => {
+    setValues((v) => ({ ...v, [key]: e.target.value }));
+    setServerErrors({});
+  };
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setTouched(true);
+    if (Object.keys(validate(values)).length > 0) return;
+    try {
+      const result = await create.mutateAsync({ name: values.name, spec: runSpecSchema.parse(toSpecInput(values)) });
+      router.push(`/runs/${result.id}`);
+    } catch (error) {
+      const fieldErrors = (error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } }).data?.zodError
+        ?.fieldErrors;
+      if (fieldErrors) setServerErrors(Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, v[0]])));
+      if (errorCode(error) === "FORBIDDEN") setServerErrors({ form: "Only admins can start runs." });
+    }
+  }
+
+  const field = (key: keyof FormValues, label: string, props: Record<string, unknown>, hint?: string) => (
+    <div className={`field${errors[key] ? " invalid" : ""}`}>
+      <label htmlFor={key}>{label}</label>
+      <input id={key} name={key} value={values[key]} onChange={set(key)} aria-invalid={Boolean(errors[key])} {...props} />
+      {errors[key] ? <span className="error">{errors[key]}</span> : hint && <span className="hint">{hint}</span>}
+    </div>
+  );
+
+  return (
+    <form className="panel" onSubmit={onSubmit} noValidate aria-label="New run">
+      {(errors.form || (create.isError && !Object.keys(serverErrors).length)) && (
+        <div className="form-error" role="alert">
+          {errors.form ?? create.error?.message}
+        </div>
+      )}
+      <div className="form">
+        {field("name", "Name", { placeholder: "e.g. nginx pair, 1 KiB, 500 rps" })}
+        <div className={`field${errors.mesh ? " invalid" : ""}`}>
+          <label htmlFor="mesh">Mesh profile</label>
+          <select id="mesh" name="mesh" value={values.mesh} onChange={set("mesh")}>
+            {meshesFor("LOCAL").map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+          {errors.mesh ? (
+            <span className="error">{errors.mesh}</span>
+          ) : (
+            <span className="hint">Local backend: real processes on this machine</span>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor="mode">Load</label>
+          <select id="mode" name="mode" value={values.mode} onChange={set("mode")}>
+            <option value="fixed-rate">Fixed rate (open loop)</option>
+            <option value="max">Max throughput (closed loop)</option>
+          </select>
+          <span className="hint">Open loop measures latency without coordinated omission</span>
+        </div>
+        {values.mode === "fixed-rate" && field("rate", "Target rate (req/s)", { type: "number", min: 1 })}
+        {field("connections", "Connections", { type: "number", min: 1 })}
+        {field("durationSeconds", "Duration (s)", { type: "number", min: 1 }, "Measured window, after warm-up")}
+        {field("warmupSeconds", "Warm-up (s)", { type: "number", min: 0 }, "Sent but not recorded")}
+        {field("payloadBytes", "Response payload (bytes)", { type: "number", min: 0 })}
+        {field("repetitions", "Repetitions", { type: "number", min: 1 })}
+      </div>
+      <div className="toolbar" style={{ marginTop: 16, marginBottom: 0 }}>
+        <button className="btn primary" type="submit" disabled={create.isPending}>
+          {create.isPending ? "Starting…" : "Start run"}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,206 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { LatencySpectrumChart } from "~/components/charts/latency-spectrum-chart";
+import { ThroughputChart } from "~/components/charts/throughput-chart";
+import {
+  formatBytes,
+  formatCount,
+  formatDate,
+  formatDuration,
+  formatLatencyUs,
+  formatRate,
+  MISSING,
+} from "~/components/ui/format";
+import type { LatencySummary } from "~/server/domain/result";
+import { useTRPC } from "~/trpc/react";
+import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";
+
+const PERCENTILE_ROWS: [keyof LatencySummary, string][] = [
+  ["p50Us", "p50"],
+  ["p75Us", "p75"],
+  ["p90Us", "p90"],
+  ["p99Us", "p99"],
+  ["p999Us", "p99.9"],
+  ["maxUs", "max"],
+];
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="stat">
+      <div className="label">{label}</div>
+      <div className="value" data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}
+
+export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const query = useQuery(
+    trpc.runs.get.queryOptions(
+      { id },
+      { refetchInterval: (q) => (q.state.data && ACTIVE_STATUSES.includes(q.state.data.status) ? 1_000 : false) },
+    ),
+  );
+  const cancel = useMutation(
+    trpc.runs.cancel.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id }) }),
+    }),
+  );
+
+  if (query.isPending) return <div className="empty">Loading run…</div>;
+  if (query.isError) return <div className="form-error">Could not load this run: {query.error.message}</div>;
+  const run = query.data;
+  const active = ACTIVE_STATUSES.includes(run.status);
+  const totalErrors = run.errorCount;
+
+  return (
+    <>
+      <div className="toolbar">
+        <h1 style={{ margin: 0 }}>{run.name}</h1>
+        <StatusBadge status={run.status} />
+        {active && <ProgressBar percent={run.progress} />}
+        {active && <span className="muted mono">{run.progress.toFixed(0)} %</span>}
+        <span className="spacer" />
+        {isAdmin && active && (
+          <button
+            type="button"
+            className="btn danger"
+            onClick={() => cancel.mutate({ id })}
+            disabled={cancel.isPending || run.cancelRequested}
+          >
+            {run.cancelRequested ? "Cancelling…" : "Cancel run"}
+          </button>
+        )}
+      </div>
+      {cancel.isError && <div className="form-error">{cancel.error.message}</div>}
+      {run.error && (
+        <div className={run.status === "CANCELLED" ? "notice" : "form-error"} data-testid="run-error">
+          {run.error}
+        </div>
+      )}
+
+      <div className="panel">
+        <div className="stats">
+          <Stat label="p50" value={formatLatencyUs(run.summary?.p50Us)} testId="stat-p50" />
+          <Stat label="p99" value={formatLatencyUs(run.summary?.p99Us)} testId="stat-p99" />
+          <Stat label="Throughput" value={formatRate(run.actualQps)} testId="stat-throughput" />
+          <Stat label="Target" value={run.spec?.mode === "max" ? "max" : formatRate(run.spec?.rate)} />
+          <Stat label="Requests" value={formatCount(run.requestCount)} />
+          <Stat label="Errors" value={formatCount(totalErrors)} />
+        </div>
+      </div>
+
+      <div className="row">
+        <div className="panel">
+          <h2>Latency by percentile</h2>
+          <LatencySpectrumChart points={run.spectrum} />
+        </div>
+        <div className="panel" style={{ flex: "0 0 260px" }}>
+          <h2>Percentiles</h2>
+          <table className="data" data-testid="percentile-table">
+            <tbody>
+              {PERCENTILE_ROWS.map(([key, label]) => (
+                <tr key={key}>
+                  <td>{label}</td>
+                  <td className="num">{formatLatencyUs(run.summary?.[key])}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="muted" style={{ fontSize: 12 }}>
+            Merged over {run.iterations.length || MISSING} repetition(s); latency from each request&apos;s intended send time.
+          </p>
+        </div>
+      </div>
+
+      <div className="panel">
+        <h2>Throughput per second</h2>
+        <ThroughputChart
+          series={run.iterations.map((i) => i.perSecond)}
+          requestedQps={run.spec?.mode === "max" ? null : (run.spec?.rate ?? null)}
+        />
+      </div>
+
+      {run.iterations.length > 0 && (
+        <div className="panel">
+          <h2>Repetitions</h2>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th className="num">achieved</th>
+                <th className="num">requests</th>
+                <th className="num">p50</th>
+                <th className="num">p99</th>
+                <th className="num">p99.9</th>
+                <th>errors</th>
+                <th>CPU / peak memory per component</th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.iterations.map((it) => (
+                <tr key={it.iteration}>
+                  <td>{it.iteration}</td>
+                  <td className="num">{formatRate(it.actualQps)}</td>
+                  <td className="num">{formatCount(it.count)}</td>
+                  <td className="num">{formatLatencyUs(it.summary?.p50Us)}</td>
+                  <td className="num">{formatLatencyUs(it.summary?.p99Us)}</td>
+                  <td className="num">{formatLatencyUs(it.summary?.p999Us)}</td>
+                  <td className="mono">
+                    {Object.entries(it.errors)
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join(", ") || "none"}
+                  </td>
+                  <td className="mono" style={{ whiteSpace: "normal" }}>
+                    {it.components
+                      .map(
+                        (c) =>
+                          `${c.component} ${c.cpuCores === null ? MISSING : c.cpuCores.toFixed(2)} cores / ${formatBytes(c.maxRssBytes)}`,
+                      )
+                      .join(" · ")}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <div className="panel">
+        <h2>Specification</h2>
+        {run.spec ? (
+          <dl className="spec">
+            <dt>backend</dt>
+            <dd>{run.backend.toLowerCase()}</dd>
+            <dt>mesh profile</dt>
+            <dd>{run.mesh}</dd>
+            <dt>load</dt>
+            <dd>{run.spec.mode === "max" ? "max throughput (closed loop)" : `${run.spec.rate} req/s (open loop)`}</dd>
+            <dt>connections</dt>
+            <dd>{run.spec.connections}</dd>
+            <dt>duration</dt>
+            <dd>
+              {run.spec.durationSeconds} s after {run.spec.warmupSeconds} s warm-up
+            </dd>
+            <dt>payload</dt>
+            <dd>{formatBytes(run.spec.payloadBytes)}</dd>
+            <dt>repetitions</dt>
+            <dd>{run.spec.repetitions}</dd>
+            <dt>created</dt>
+            <dd>
+              {formatDate(run.createdAt)} by {run.createdBy ?? MISSING}
+            </dd>
+            <dt>ran for</dt>
+            <dd>{formatDuration(run.startedAt, run.finishedAt)}</dd>
+          </dl>
+        ) : (
+          <div className="form-error">This run&apos;s stored spec is not valid any more.</div>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/components/ui/format";
+import { RunStatus } from "~/server/db/generated/enums";
+import { MESH_PROFILES, type MeshProfile } from "~/server/domain/meshes";
+import { useTRPC } from "~/trpc/react";
+import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";
+
+const STATUSES = Object.values(RunStatus);
+
+export function RunsTable() {
+  const trpc = useTRPC();
+  const [status, setStatus] = useState<RunStatus | "">("");
+  const [mesh, setMesh] = useState<MeshProfile | "">("");
+  const query = useInfiniteQuery(
+    trpc.runs.list.infiniteQueryOptions(
+      { limit: 25, status: status || undefined, mesh: mesh || undefined },
+      {
+        getNextPageParam: (last) => last.nextCursor,
+        // Poll only while something on screen can still change.
+        refetchInterval: (q) =>
+          q.state.data?.pages.some((p) => p.items.some((r) => ACTIVE_STATUSES.includes(r.status))) ? 1_500 : false,
+      },
+    ),
+  );
+  const runs = query.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <div className="panel">
+      <div className="toolbar">
+        <label className="muted" htmlFor="status-filter">
+          Status
+        </label>
+        <select id="status-filter" className="btn" value={status} onChange={(e) => setStatus(e.target.value as RunStatus | "")}>
+          <option value="">all</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.toLowerCase()}
+            </option>
+          ))}
+        </select>
+        <label className="muted" htmlFor="mesh-filter">
+          Mesh
+        </label>
+        <select id="mesh-filter" className="btn" value={mesh} onChange={(e) => setMesh(e.target.value as MeshProfile | "")}>
+          <option value="">all</option>
+          {MESH_PROFILES.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+      </div>
+      {query.isError && <div className="form-error">Could not load runs: {query.error.message}</div>}
+      {query.isPending ? (
+        <div className="empty">Loading runs…</div>
+      ) : runs.length === 0 ? (
+        <div className="empty">No runs yet{status || mesh ? " match these filters" : ""}.</div>
+      ) : (
+        <table className="data" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Mesh</th>
+              <th>Status</th>
+              <th className="num">p50</th>
+              <th className="num">p99</th>
+              <th className="num">Throughput</th>
+              <th className="num">Errors</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr key={run.id} data-run-id={run.id}>
+                <td>
+                  <Link href={`/runs/${run.id}`}>{run.name}</Link>
+                </td>
+                <td>{run.mesh}</td>
+                <td>
+                  <StatusBadge status={run.status} /> {run.status === "RUNNING" && <ProgressBar percent={run.progress} />}
+                </td>
+                <td className="num">{formatLatencyUs(run.p50Us)}</td>
+                <td className="num">{formatLatencyUs(run.p99Us)}</td>
+                <td className="num">{formatRate(run.actualQps)}</td>
+                <td className="num">{run.errorCount ?? MISSING}</td>
+                <td className="muted">{formatDate(run.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {query.hasNextPage && (
+        <div className="toolbar" style={{ marginTop: 12 }}>
+          <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+            {query.isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+# Shared by start.sh, test.sh and .ci/run: installs what is missing and starts services.
+# Idempotent: on a machine that has everything it only checks.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export NEXT_TELEMETRY_DISABLED=1
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+log() { printf '\033[1;34m[meshbench]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[meshbench] %s\033[0m\n' "$*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null || die "Missing $*; install it with your package manager (apt-get not found)."
+  if [ "$APT_UPDATED" = 0 ]; then
+    log "apt-get update"
+    $SUDO apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "installing Debian packages: $*"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# command -> Debian package, for the programs the local backend, the tests and the bench run.
+ensure_system_packages() {
+  local missing=()
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+  # Debian starts a packaged nginx/haproxy on port 80; MeshBench runs its own instances only.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+}
+
+ensure_secrets() {
+  mkdir -p var
+  if [ ! -f var/secrets.env ]; then
+    log "generating var/secrets.env (auth secret; git-ignored)"
+    umask 077
+    printf 'NEXTAUTH_SECRET=%s\n' "$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" > var/secrets.env
+  fi
+  set -a
+  # shellcheck disable=SC1091
+  . var/secrets.env
+  set +a
+}
+
+ensure_postgres() {
+  if port_open 5432; then return; fi
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    apt_install postgresql
+    # A fresh Debian cluster only trusts peer auth; give MeshBench its own password-protected role.
+    local pw
+    pw="$(node -e 'console.log(require("crypto").randomBytes(18).toString("hex"))')"
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
+    $SUDO -u postgres psql -qc "CREATE ROLE meshbench LOGIN CREATEDB PASSWORD '$pw'" || su postgres -c "psql -qc \"CREATE ROLE meshbench LOGIN CREATEDB PASSWORD '$pw'\""
+    printf 'DATABASE_URL=postgresql://meshbench:%s@127.0.0.1:5432/meshbench\n' "$pw" >> var/secrets.env
+    ensure_secrets
+  fi
+  log "starting PostgreSQL"
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  for _ in $(seq 1 30); do port_open 5432 && return; sleep 1; done
+  die "PostgreSQL did not come up on 127.0.0.1:5432"
+}
+
+ensure_redis() {
+  if port_open 6379; then return; fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  log "starting Redis"
+  $SUDO mkdir -p /var/lib/redis /var/log/redis
+  $SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/meshbench.log
+  for _ in $(seq 1 30); do port_open 6379 && return; sleep 1; done
+  die "Redis did not come up on 127.0.0.1:6379"
+}
+
+ensure_node_modules() {
+  local stamp=node_modules/.meshbench-lock
+  if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$stamp"
+  fi
+  if [ ! -f server/db/generated/client.ts ] || [ prisma/schema.prisma -nt server/db/generated/client.ts ]; then
+    log "prisma generate"
+    # generate contacts no database, but Prisma insists on a well-formed URL (see README).
+    DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/meshbench}" npx prisma generate >/dev/null
+  fi
+}
+
+setup_all() {
+  ensure_secrets
+  ensure_system_packages
+  ensure_postgres
+  ensure_redis
+  ensure_node_modules
+}

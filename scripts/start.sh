@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `npm start`: install what is missing, start services, migrate, seed, build, run web + worker.
+. "$(dirname "$0")/lib.sh"
+setup_all
+
+export PORT="${PORT:-3000}"
+export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
+export NODE_ENV=production
+
+npx tsx scripts/prepare.ts
+
+# Rebuild only when a source file is newer than the last build.
+if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components server trpc types next.config.ts package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
+  log "building the web app (next build)"
+  npx next build >var/build.log 2>&1 || { tail -40 var/build.log; die "next build failed (full log: var/build.log)"; }
+fi
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  log "stopping web and worker"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait
+}
+trap cleanup INT TERM EXIT
+
+npx tsx worker/index.ts & pids+=($!)
+npx next start -p "$PORT" & pids+=($!)
+
+log "MeshBench is up: $NEXTAUTH_URL  (log in with the admin account above; Ctrl-C stops web and worker)"
+# If either process dies, stop the other too rather than limp along half-alive.
+wait -n "${pids[@]}"
+die "a process exited; stopping"

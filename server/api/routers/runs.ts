@@ -1,0 +1,72 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { db } from "~/server/db/client";
+import { RunStatus } from "~/server/db/generated/enums";
+import { MESH_PROFILES, meshesFor } from "~/server/domain/meshes";
+import { runNameSchema, runSpecSchema } from "~/server/domain/spec";
+import { runDetail } from "~/server/runs/detail";
+import { cancelRun, createRun } from "~/server/runs/service";
+
+const runIdSchema = z.string().min(1).max(64);
+
+/** Columns the runs list needs: no spec blobs, no histograms. */
+const listSelect = {
+  id: true,
+  name: true,
+  backend: true,
+  mesh: true,
+  status: true,
+  progress: true,
+  error: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  p50Us: true,
+  p99Us: true,
+  actualQps: true,
+  errorCount: true,
+  requestCount: true,
+} as const;
+
+export const runsRouter = createTRPCRouter({
+  list: protectedProcedure
+    .input(
+      z.object({
+        limit: z.number().int().min(1).max(100).default(25),
+        cursor: runIdSchema.nullish(),
+        status: z.enum(RunStatus).optional(),
+        mesh: z.enum(MESH_PROFILES).optional(),
+      }),
+    )
+    .query(async ({ input }) => {
+      const items = await db.benchmarkRun.findMany({
+        where: { status: input.status, mesh: input.mesh },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: input.limit + 1,
+        ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
+        select: listSelect,
+      });
+      const hasMore = items.length > input.limit;
+      const page = hasMore ? items.slice(0, input.limit) : items;
+      return { items: page, nextCursor: hasMore ? (page.at(-1)?.id ?? null) : null };
+    }),
+
+  get: protectedProcedure.input(z.object({ id: runIdSchema })).query(async ({ input }) => {
+    const detail = await runDetail(input.id);
+    if (!detail) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
+    return detail;
+  }),
+
+  meshes: protectedProcedure.query(() => ({ local: meshesFor("LOCAL"), kubernetes: meshesFor("KUBERNETES") })),
+
+  create: adminProcedure.input(z.object({ name: runNameSchema, spec: runSpecSchema })).mutation(async ({ ctx, input }) => {
+    const { run, enqueued } = await createRun({ name: input.name, spec: input.spec, userId: ctx.user.id });
+    return { id: run.id, enqueued };
+  }),
+
+  cancel: adminProcedure.input(z.object({ id: runIdSchema })).mutation(async ({ ctx, input }) => {
+    const run = await cancelRun(input.id, ctx.user.id);
+    return { id: run.id, status: run.status };
+  }),
+});

@@ -1,0 +1,6 @@
+import { getServerSession } from "next-auth";
+import { authOptions } from "./config";
+
+export function getSession() {
+  return getServerSession(authOptions);
+}

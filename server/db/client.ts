@@ -1,0 +1,14 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { env } from "~/server/env";
+import { PrismaClient } from "./generated/client";
+
+export type { Prisma } from "./generated/client";
+
+function createClient(): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL }) });
+}
+
+// One client per process; Next's dev server re-evaluates modules, so keep it on globalThis.
+const globalForPrisma = globalThis as unknown as { meshbenchPrisma?: PrismaClient };
+export const db: PrismaClient = globalForPrisma.meshbenchPrisma ?? createClient();
+if (env.NODE_ENV !== "production") globalForPrisma.meshbenchPrisma = db;

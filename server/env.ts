@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/**
+ * Configuration, validated once. Every variable has a default that works on a developer
+ * machine with the local PostgreSQL and Redis, except the auth secret, which the start and test
+ * scripts generate into var/ (never committed).
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/meshbench"),
+  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
+  NEXTAUTH_URL: z.url().default("http://localhost:3000"),
+  /** Namespaces BullMQ keys so tests and a running app can share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]+$/)
+    .default("meshbench"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Login attempts allowed per email+IP in LOGIN_WINDOW_SECONDS before it is locked. */
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = parseEnv(process.env);

@@ -1,0 +1,82 @@
+import { Worker } from "bullmq";
+import { db } from "~/server/db/client";
+import { migrate } from "~/server/db/migrate";
+import { env } from "~/server/env";
+import { createRedis } from "~/server/queue/redis";
+import { type BenchmarkJobData, RUN_QUEUE_NAME } from "~/server/queue/run-queue";
+import { createBackend } from "./backends";
+import { reapOrphans } from "./backends/local/orphans";
+import { processBenchmark } from "./jobs/benchmark";
+import { reconcileRuns } from "./jobs/reconcile";
+import { activeRuns, runsFinished, startMetricsServer } from "./metrics";
+
+const RECONCILE_EVERY_MS = 15_000;
+
+async function main(): Promise<void> {
+  await migrate(env.DATABASE_URL);
+  const reaped = await reapOrphans();
+  if (reaped > 0) console.log(`worker: stopped ${reaped} process(es) left behind by a previous worker`);
+
+  const shutdown = new AbortController();
+  const worker = new Worker<BenchmarkJobData>(
+    RUN_QUEUE_NAME,
+    async (job) => {
+      activeRuns.inc();
+      try {
+        const outcome = await processBenchmark(job.data.runId, {
+          createBackend,
+          shutdownSignal: shutdown.signal,
+          onProgress: (percent) => job.updateProgress(Math.round(percent)),
+        });
+        runsFinished.inc({ status: outcome });
+        return outcome;
+      } finally {
+        activeRuns.dec();
+      }
+    },
+    {
+      connection: createRedis({ blocking: true }),
+      prefix: env.QUEUE_PREFIX,
+      // Benchmarks share this machine's cores: running two at once would corrupt both.
+      concurrency: env.WORKER_CONCURRENCY,
+      // A job that loses its lock is not retried blindly; the reconciler settles its run.
+      maxStalledCount: 0,
+    },
+  );
+  worker.on("error", (error) => console.error(`worker: ${error.message}`));
+
+  const reconcile = async () => {
+    try {
+      const r = await reconcileRuns();
+      if (r.reenqueued.length + r.failedStale.length > 0) {
+        console.log(`worker: re-enqueued ${r.reenqueued.length}, failed ${r.failedStale.length} stale run(s)`);
+      }
+    } catch (error) {
+      console.warn(`worker: reconcile failed: ${(error as Error).message}`);
+    }
+  };
+  await reconcile();
+  const reconcileTimer = setInterval(reconcile, RECONCILE_EVERY_MS);
+  const metricsServer = startMetricsServer(env.WORKER_METRICS_PORT);
+  console.log(`worker: ready (queue ${env.QUEUE_PREFIX}:${RUN_QUEUE_NAME}, concurrency ${env.WORKER_CONCURRENCY})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`worker: ${signal} received, stopping the active run and shutting down`);
+    clearInterval(reconcileTimer);
+    shutdown.abort();
+    await worker.close();
+    metricsServer?.close();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`worker: failed to start: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { db } from "~/server/db/client";
+import { runSpecSchema } from "~/server/domain/spec";
+import type { Backend, BackendContext } from "../backends/types";
+import { runSummary, storeIterationResult } from "./store-result";
+
+export interface BenchmarkJobDeps {
+  createBackend: (spec: ReturnType<typeof runSpecSchema.parse>) => Backend;
+  /** Aborted when the worker shuts down. */
+  shutdownSignal: AbortSignal;
+  onProgress?: (percent: number) => void | Promise<void>;
+  heartbeatMs?: number;
+  log?: (message: string) => void;
+}
+
+export type BenchmarkOutcome = "SUCCEEDED" | "FAILED" | "CANCELLED" | "SKIPPED";
+
+class CancelledError extends Error {}
+
+/**
+ * Runs one benchmark from QUEUED to a final state. The claim (QUEUED → RUNNING) is a
+ * conditional update, so a run cancelled while queued, or already taken, is never run twice.
+ */
+export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): Promise<BenchmarkOutcome> {
+  const log = deps.log ?? ((m: string) => console.log(`[run ${runId}] ${m}`));
+  const now = new Date();
+  const claimed = await db.benchmarkRun.updateMany({
+    where: { id: runId, status: "QUEUED" },
+    data: { status: "RUNNING", startedAt: now, heartbeatAt: now, progress: 0 },
+  });
+  if (claimed.count === 0) {
+    log("not queued any more (cancelled or already handled): skipped");
+    return "SKIPPED";
+  }
+  const run = await db.benchmarkRun.findUniqueOrThrow({ where: { id: runId } });
+  const parsed = runSpecSchema.safeParse(run.spec);
+  if (!parsed.success) return finish(runId, "FAILED", `Invalid spec: ${parsed.error.issues[0]?.message ?? "unknown"}`);
+  const spec = parsed.data;
+
+  const abort = new AbortController();
+  const onShutdown = () => abort.abort(new Error("Interrupted: the worker shut down during the run"));
+  deps.shutdownSignal.addEventListener("abort", onShutdown, { once: true });
+  if (deps.shutdownSignal.aborted) onShutdown();
+
+  let percent = 0;
+  const setPercent = (p: number) => {
+    percent = Math.min(100, Math.max(percent, p));
+    void deps.onProgress?.(percent);
+  };
+  // One round trip a second both proves we are alive and picks up a cancel request.
+  const heartbeat = setInterval(() => {
+    db.benchmarkRun
+      .update({ where: { id: runId }, data: { heartbeatAt: new Date(), progress: percent }, select: { cancelRequestedAt: true } })
+      .then((r) => {
+        if (r.cancelRequestedAt && !abort.signal.aborted) abort.abort(new CancelledError("Cancelled by an admin"));
+      })
+      .catch((error: unknown) => log(`heartbeat failed: ${(error as Error).message}`));
+  }, deps.heartbeatMs ?? 1000);
+
+  let backend: Backend | undefined;
+  let outcome: [Exclude<BenchmarkOutcome, "SKIPPED">, string | null];
+  try {
+    backend = deps.createBackend(spec);
+    const ctx: BackendContext = {
+      runId,
+      spec,
+      signal: abort.signal,
+      log,
+      onIterationProgress: () => undefined,
+    };
+    log(`preparing ${spec.backend.toLowerCase()} backend, profile ${spec.mesh}`);
+    await backend.prepare(ctx);
+    setPercent(2);
+    for (let iteration = 1; iteration <= spec.repetitions; iteration++) {
+      abort.signal.throwIfAborted();
+      ctx.onIterationProgress = (fraction: number) => setPercent(2 + (97 * (iteration - 1 + fraction)) / spec.repetitions);
+      const result = await backend.runIteration(ctx, iteration);
+      abort.signal.throwIfAborted();
+      await storeIterationResult(runId, result);
+      setPercent(2 + (97 * iteration) / spec.repetitions);
+      log(
+        `iteration ${iteration}/${spec.repetitions}: ${result.actualQps.toFixed(0)} rps, p50 ${result.latency?.p50Us ?? "-"} µs`,
+      );
+    }
+    outcome = ["SUCCEEDED", null];
+  } catch (error) {
+    const reason = abort.signal.aborted ? abort.signal.reason : error;
+    const message = reason instanceof Error ? reason.message : String(reason);
+    outcome = reason instanceof CancelledError ? ["CANCELLED", message] : ["FAILED", message];
+    log(`${outcome[0].toLowerCase()}: ${message}`);
+  } finally {
+    clearInterval(heartbeat);
+    deps.shutdownSignal.removeEventListener("abort", onShutdown);
+    // Stop every process before the run reads as finished, so "ended" means "nothing left running".
+    await backend?.cleanup().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
+  }
+  return finish(runId, ...outcome);
+}
+
+async function finish(
+  runId: string,
+  status: Exclude<BenchmarkOutcome, "SKIPPED">,
+  error: string | null,
+): Promise<BenchmarkOutcome> {
+  const summary = await runSummary(runId);
+  await db.benchmarkRun.update({
+    where: { id: runId },
+    data: { status, error, finishedAt: new Date(), ...(status === "SUCCEEDED" ? { progress: 100 } : {}), ...summary },
+  });
+  return status;
+}

@@ -1,0 +1,68 @@
+import type { Histogram } from "~/server/domain/histogram";
+import type { LatencySummary } from "~/server/domain/result";
+
+export type LoadMode = "open" | "closed";
+
+export interface LoadProgress {
+  /** Since the start of warm-up. */
+  elapsedMs: number;
+  /** Warm-up plus measured window (the drain after it is not included). */
+  totalMs: number;
+  /** Successful measured responses so far. */
+  completed: number;
+  /** Failed measured requests so far. */
+  errors: number;
+}
+
+export interface LoadOptions {
+  /** http://host:port/path; plain HTTP/1.1 only. */
+  url: string;
+  /** open: fixed arrival rate, latency from the intended send time. closed: each connection back to back ("max"). */
+  mode: LoadMode;
+  /** Requests per second; required in open mode, ignored in closed mode. */
+  rate?: number;
+  connections: number;
+  /** The measured window. */
+  durationMs: number;
+  /** Discarded lead-in before the measured window. */
+  warmupMs: number;
+  /** A request in flight longer than this is failed as `timeout` and its connection replaced. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Abort: sockets are closed at once and runLoad rejects with an error named "AbortError". */
+  signal?: AbortSignal;
+  /** About once a second. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** When the measured window starts and ends, so callers can sample resources over exactly that window. */
+  onWindow?: (edge: "start" | "end") => void;
+  /**
+   * Open mode: how long before a request's intended time the scheduler stops sleeping on a timer
+   * and polls instead (libuv timers have 1 ms granularity and fire late). 0 = timers only.
+   * Default 1000 µs. Costs some loadgen CPU; buys sub-millisecond send precision.
+   */
+  spinUs?: number;
+}
+
+export interface LoadResult {
+  mode: LoadMode;
+  /** Target rate in open mode, null in closed mode. */
+  requestedRate: number | null;
+  /** Successful (2xx) measured responses per second of the measured window. */
+  actualRate: number;
+  /** Successful measured responses. */
+  successes: number;
+  /** Failed measured requests by kind: http_<status>, connect_refused, connection_reset, timeout, protocol, <errno>. */
+  errors: Record<string, number>;
+  /** Latency in µs of successful measured responses. */
+  histogram: Histogram;
+  /** hdr-histogram-js compressed base64 of `histogram`. */
+  histogramBase64: string;
+  latency: LatencySummary | null;
+  /** Successful responses per second of the window, bucketed by intended (open) or actual (closed) send second. */
+  perSecond: number[];
+  measuredSeconds: number;
+  /** Response bytes (head and body) of measured requests. */
+  bytesReceived: number;
+  /** Wall-clock edges of the measured window. */
+  startedAt: Date;
+  finishedAt: Date;
+}
