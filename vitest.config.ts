@@ -1,7 +1,10 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { applyTestEnv } from "./test/test-env";
 
 const alias = { "~": path.resolve(import.meta.dirname) };
+
+applyTestEnv();
 
 export default defineConfig({
   test: {

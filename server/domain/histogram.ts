@@ -21,7 +21,12 @@ export function createLatencyHistogram(): Histogram {
 
 /** Clamp before recording: the library would otherwise silently grow the histogram past one hour. */
 export function recordLatencyUs(histogram: Histogram, valueUs: number): void {
-  const v = valueUs < 0 ? 0 : valueUs > LATENCY_HISTOGRAM_RANGE.highestTrackableValue ? LATENCY_HISTOGRAM_RANGE.highestTrackableValue : valueUs;
+  const v =
+    valueUs < 0
+      ? 0
+      : valueUs > LATENCY_HISTOGRAM_RANGE.highestTrackableValue
+        ? LATENCY_HISTOGRAM_RANGE.highestTrackableValue
+        : valueUs;
   histogram.recordValue(Math.round(v));
 }
 

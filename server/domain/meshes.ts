@@ -49,9 +49,27 @@ export const MESHES: Record<MeshProfile, MeshInfo> = {
     backends: ["KUBERNETES"],
     proxyHops: 2,
   },
-  linkerd: { id: "linkerd", label: "Linkerd", description: "linkerd2-proxy sidecar per pod.", backends: ["KUBERNETES"], proxyHops: 2 },
-  cilium: { id: "cilium", label: "Cilium", description: "eBPF datapath; L7 through the node's Envoy.", backends: ["KUBERNETES"], proxyHops: 0 },
-  consul: { id: "consul", label: "Consul", description: "Envoy sidecar via consul-dataplane.", backends: ["KUBERNETES"], proxyHops: 2 },
+  linkerd: {
+    id: "linkerd",
+    label: "Linkerd",
+    description: "linkerd2-proxy sidecar per pod.",
+    backends: ["KUBERNETES"],
+    proxyHops: 2,
+  },
+  cilium: {
+    id: "cilium",
+    label: "Cilium",
+    description: "eBPF datapath; L7 through the node's Envoy.",
+    backends: ["KUBERNETES"],
+    proxyHops: 0,
+  },
+  consul: {
+    id: "consul",
+    label: "Consul",
+    description: "Envoy sidecar via consul-dataplane.",
+    backends: ["KUBERNETES"],
+    proxyHops: 2,
+  },
 };
 
 export function meshesFor(backend: BackendKind): MeshInfo[] {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BACKENDS, MESHES, MESH_PROFILES } from "./meshes";
+import { BACKENDS, MESH_PROFILES, MESHES } from "./meshes";
 
 /**
  * A benchmark's specification. Validated at every edge (tRPC input, worker job) so a run

@@ -2,15 +2,11 @@ import { Redis } from "ioredis";
 import { env } from "~/server/env";
 
 /**
- * BullMQ needs `maxRetriesPerRequest: null` on connections that block (workers); for the
- * producer side we keep the default so a down Redis fails requests fast instead of hanging.
+ * BullMQ needs `maxRetriesPerRequest: null` on connections that block (workers); the web side
+ * gives up after two reconnect attempts so a down Redis fails a request instead of hanging it.
  */
 export function createRedis(options: { blocking: boolean }): Redis {
-  return new Redis(env.REDIS_URL, {
-    maxRetriesPerRequest: options.blocking ? null : 2,
-    enableOfflineQueue: options.blocking,
-    lazyConnect: false,
-  });
+  return new Redis(env.REDIS_URL, { maxRetriesPerRequest: options.blocking ? null : 2 });
 }
 
 const globalForRedis = globalThis as unknown as { meshbenchRedis?: Redis };

@@ -52,6 +52,10 @@ export class Connection implements ResponseSink {
     return this.state === IDLE || this.state === BUSY;
   }
 
+  get connecting(): boolean {
+    return this.state === CONNECTING;
+  }
+
   /** Open the socket ahead of the first request, so the first measured requests do not pay for a handshake. */
   connect(): void {
     if (this.state === CLOSED) this.open();
@@ -104,8 +108,10 @@ export class Connection implements ResponseSink {
       noDelay: true,
       onread: {
         buffer: this.readBuffer,
-        callback: (nread: number, buf: Uint8Array) => {
+        // Returning false would pause reading; we always want more.
+        callback: (nread: number, buf: Uint8Array): boolean => {
           if (generation === this.generation) this.onData(buf, nread);
+          return true;
         },
       },
     });
@@ -139,7 +145,7 @@ export class Connection implements ResponseSink {
   /** The peer closed: completes a close-delimited response, or fails the request in flight. */
   private onEnd(): void {
     if (this.parser.finish()) return; // onResponse already ran and reset the socket
-    if (this.busy) this.fail(this.parser.error !== null ? CONNECTION_RESET : CONNECTION_RESET);
+    if (this.busy) this.fail(CONNECTION_RESET);
     else this.reset();
   }
 

@@ -1,0 +1,55 @@
+import { defineConfig } from "@playwright/test";
+import { applyTestEnv } from "./test/test-env";
+
+const env = applyTestEnv();
+const baseURL = `http://localhost:${env.TEST_PORT}`;
+
+/** Debian's Chromium (Playwright cannot download its own browser here); flags from RECIPES.md. */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  reporter: [["list"], ["json", { outputFile: "var/test/playwright.json" }]],
+  globalSetup: "./e2e/global-setup.ts",
+  outputDir: "var/test/playwright",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: [
+    {
+      command: `npx next start -p ${env.TEST_PORT}`,
+      url: `${baseURL}/login`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: "npx tsx worker/index.ts",
+      url: `http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    },
+  ],
+});

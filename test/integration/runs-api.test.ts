@@ -1,0 +1,142 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "~/server/db/client";
+import type { RunSpecInput } from "~/server/domain/spec";
+import { runQueue } from "~/server/queue/run-queue";
+import { callerFor, createUser, sessionFor } from "./helpers";
+
+const goodSpec = {
+  mesh: "baseline",
+  mode: "fixed-rate",
+  rate: 200,
+  connections: 4,
+  durationSeconds: 2,
+  warmupSeconds: 1,
+  payloadBytes: 256,
+  repetitions: 1,
+} satisfies RunSpecInput;
+
+async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"]) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code).toBe(code);
+  return error as TRPCError;
+}
+
+async function clearRuns() {
+  await runQueue().obliterate({ force: true });
+  await db.benchmarkRun.deleteMany();
+}
+
+describe("runs API (tRPC against the real database and queue)", () => {
+  let admin: Awaited<ReturnType<typeof createUser>>;
+  let viewer: Awaited<ReturnType<typeof createUser>>;
+
+  beforeAll(async () => {
+    admin = await createUser("ADMIN");
+    viewer = await createUser("VIEWER");
+  });
+  beforeEach(clearRuns);
+  afterAll(clearRuns);
+
+  it("writes the run before enqueueing it, with job id = run id", async () => {
+    const { id, enqueued } = await callerFor(sessionFor(admin)).runs.create({ name: "api baseline", spec: goodSpec });
+    expect(enqueued).toBe(true);
+    const row = await db.benchmarkRun.findUniqueOrThrow({ where: { id } });
+    expect(row.status).toBe("QUEUED");
+    expect(row.createdById).toBe(admin.id);
+    expect(row.mesh).toBe("baseline");
+    const job = await runQueue().getJob(id);
+    expect(job?.id).toBe(id);
+    expect(job?.data.runId).toBe(id);
+    expect(await db.auditEvent.count({ where: { action: "run.create", target: id } })).toBe(1);
+  });
+
+  it("rejects bad specs with field errors and stores nothing", async () => {
+    const caller = callerFor(sessionFor(admin));
+    const bad: Record<string, unknown>[] = [
+      { ...goodSpec, rate: undefined },
+      { ...goodSpec, rate: -5 },
+      { ...goodSpec, connections: 0 },
+      { ...goodSpec, mesh: "not-a-mesh" },
+      { ...goodSpec, durationSeconds: 1.5 },
+      { ...goodSpec, mesh: "istio" }, // needs the Kubernetes backend
+    ];
+    for (const spec of bad) {
+      const error = await expectTrpcError(caller.runs.create({ name: "bad", spec: spec as typeof goodSpec }), "BAD_REQUEST");
+      expect(error.message.length).toBeGreaterThan(0);
+    }
+    await expectTrpcError(caller.runs.create({ name: "   ", spec: goodSpec }), "BAD_REQUEST");
+    expect(await db.benchmarkRun.count()).toBe(0);
+    expect(await runQueue().count()).toBe(0);
+  });
+
+  it("refuses every mutation to anonymous callers and viewers, and changes nothing", async () => {
+    const { id } = await callerFor(sessionFor(admin)).runs.create({ name: "target", spec: goodSpec });
+    for (const [session, code] of [
+      [null, "UNAUTHORIZED"],
+      [sessionFor(viewer), "FORBIDDEN"],
+    ] as const) {
+      const caller = callerFor(session);
+      await expectTrpcError(caller.runs.create({ name: "sneaky", spec: goodSpec }), code);
+      await expectTrpcError(caller.runs.cancel({ id }), code);
+    }
+    await expectTrpcError(callerFor(null).runs.list({}), "UNAUTHORIZED");
+    await expectTrpcError(callerFor(null).runs.get({ id }), "UNAUTHORIZED");
+    expect(await db.benchmarkRun.count()).toBe(1);
+    expect((await db.benchmarkRun.findUniqueOrThrow({ where: { id } })).status).toBe("QUEUED");
+  });
+
+  it("checks the role in the database, not only in the session token", async () => {
+    const demoted = await createUser("ADMIN");
+    await db.user.update({ where: { id: demoted.id }, data: { role: "VIEWER" } });
+    await expectTrpcError(callerFor(sessionFor(demoted)).runs.create({ name: "x", spec: goodSpec }), "FORBIDDEN");
+  });
+
+  it("lets viewers read: list with paging and filters, get, not-found", async () => {
+    const adminCaller = callerFor(sessionFor(admin));
+    for (let i = 0; i < 5; i++) await adminCaller.runs.create({ name: `run ${i}`, spec: goodSpec });
+    await adminCaller.runs.create({ name: "nginx one", spec: { ...goodSpec, mesh: "nginx" } });
+    const caller = callerFor(sessionFor(viewer));
+
+    const first = await caller.runs.list({ limit: 4 });
+    expect(first.items).toHaveLength(4);
+    expect(first.items[0]?.name).toBe("nginx one"); // newest first
+    const second = await caller.runs.list({ limit: 4, cursor: first.nextCursor });
+    expect(second.items).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    const ids = new Set([...first.items, ...second.items].map((r) => r.id));
+    expect(ids.size).toBe(6);
+
+    expect((await caller.runs.list({ mesh: "nginx" })).items.map((r) => r.name)).toEqual(["nginx one"]);
+    expect((await caller.runs.list({ status: "SUCCEEDED" })).items).toHaveLength(0);
+
+    const detail = await caller.runs.get({ id: first.items[0]?.id ?? "" });
+    expect(detail.spec?.mesh).toBe("nginx");
+    expect(detail.summary).toBeNull(); // nothing measured yet: missing, not zero
+    expect(detail.spectrum).toEqual([]);
+    await expectTrpcError(caller.runs.get({ id: "does-not-exist" }), "NOT_FOUND");
+  });
+
+  it("cancels a queued run at once, removes its job, and refuses to cancel twice", async () => {
+    const caller = callerFor(sessionFor(admin));
+    const { id } = await caller.runs.create({ name: "to cancel", spec: goodSpec });
+    const result = await caller.runs.cancel({ id });
+    expect(result.status).toBe("CANCELLED");
+    expect(await runQueue().getJob(id)).toBeUndefined();
+    await expectTrpcError(caller.runs.cancel({ id }), "CONFLICT");
+    await expectTrpcError(caller.runs.cancel({ id: "nope" }), "NOT_FOUND");
+  });
+
+  it("flags a running run for the worker to stop", async () => {
+    const caller = callerFor(sessionFor(admin));
+    const { id } = await caller.runs.create({ name: "running", spec: goodSpec });
+    await db.benchmarkRun.update({ where: { id }, data: { status: "RUNNING", startedAt: new Date() } });
+    const result = await caller.runs.cancel({ id });
+    expect(result.status).toBe("RUNNING");
+    expect((await db.benchmarkRun.findUniqueOrThrow({ where: { id } })).cancelRequestedAt).not.toBeNull();
+  });
+});

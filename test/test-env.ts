@@ -1,0 +1,21 @@
+/**
+ * The test suite's environment: its own database, queue prefix and ports, so tests never touch
+ * a running MeshBench's data. Shared by vitest.config.ts and playwright.config.ts.
+ */
+const baseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/meshbench";
+const port = process.env.TEST_PORT ?? "3100";
+
+export const testEnv = {
+  DATABASE_URL: process.env.TEST_DATABASE_URL ?? baseUrl.replace(/\/[^/]*$/, "/meshbench_test"),
+  QUEUE_PREFIX: "meshbench-test",
+  TEST_PORT: port,
+  NEXTAUTH_URL: `http://localhost:${port}`,
+  WORKER_METRICS_PORT: process.env.TEST_WORKER_METRICS_PORT ?? "9565",
+  SEED_DEMO_RUNS: "false",
+};
+
+/** Set on process.env, so global setups and every child process see the same values. */
+export function applyTestEnv(): typeof testEnv {
+  Object.assign(process.env, testEnv);
+  return testEnv;
+}

@@ -1,0 +1,122 @@
+import { performance } from "node:perf_hooks";
+import type { Connection } from "./connection";
+import { type DriverConfig, DONE, LoadDriver } from "./driver";
+import { TIMEOUT } from "./errors";
+import { measuredRange, OpenLoopSchedule } from "./schedule";
+
+/**
+ * Fixed arrival rate, wrk2 style. Request i is intended at t0 + i/rate. A single pacing timer
+ * dispatches every due request to an idle connection; when none is idle the request waits (FIFO,
+ * by index) and goes out on the next connection that frees up. Latency is completion minus the
+ * *intended* time, so a stall is charged to every request that should have been sent during it.
+ */
+export class OpenLoopDriver extends LoadDriver {
+  private schedule = new OpenLoopSchedule(0, 1, 0);
+  /** Connections with nothing in flight (LIFO: keeps the hottest sockets busy). */
+  private readonly idle: Connection[] = [];
+  private firstMeasured = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private readonly tick = () => {
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.pump();
+  };
+
+  constructor(
+    cfg: DriverConfig,
+    private readonly rate: number,
+    /** Poll (setImmediate) instead of sleeping when the next send is this close: libuv timers are 1 ms coarse. */
+    private readonly spinMs: number,
+  ) {
+    super(cfg);
+  }
+
+  protected start(now: number): void {
+    const { first, end } = measuredRange(this.rate, this.cfg.warmupMs, this.cfg.durationMs);
+    this.firstMeasured = first;
+    this.schedule = new OpenLoopSchedule(now, this.rate, end);
+    this.idle.push(...this.conns);
+    this.pump();
+  }
+
+  /** Hand every due request to an idle connection, then sleep until the next one is due. */
+  private pump(): void {
+    if (this.phase === DONE) return;
+    const now = performance.now();
+    while (this.idle.length > 0) {
+      const index = this.schedule.take(now);
+      if (index < 0) break;
+      const conn = this.idle.pop();
+      if (conn) this.dispatch(conn, index, now);
+    }
+    this.arm(now);
+  }
+
+  private dispatch(conn: Connection, index: number, now: number): void {
+    conn.index = index;
+    conn.intendedMs = this.schedule.intendedAt(index);
+    conn.sentMs = now;
+    conn.measured = index >= this.firstMeasured;
+    if (conn.measured) this.inflightMeasured++;
+    conn.send();
+  }
+
+  /** One pacing wake-up at a time; none needed while every connection is busy (a completion pumps). */
+  private arm(now: number): void {
+    if (this.timer || this.immediate || this.idle.length === 0 || this.schedule.done()) return;
+    const wait = this.schedule.msUntilNext(now);
+    if (wait <= this.spinMs) this.immediate = setImmediate(this.tick);
+    else this.timer = setTimeout(this.tick, Math.max(1, Math.floor(wait - this.spinMs)));
+  }
+
+  /** A connection is free again (response, failure or timeout): give it the oldest queued request. */
+  private release(conn: Connection, now: number): void {
+    if (this.phase === DONE) return;
+    const index = this.schedule.take(now);
+    if (index >= 0) this.dispatch(conn, index, now);
+    else {
+      this.idle.push(conn);
+      this.arm(now);
+    }
+  }
+
+  onResponse(conn: Connection, status: number, bytes: number): void {
+    const now = performance.now();
+    // Bucket by index, not by clock arithmetic: float rounding must not move a request across a second.
+    const offsetMs = (conn.index * 1000) / this.rate - this.cfg.warmupMs;
+    this.record(conn, status, bytes, now, now - conn.intendedMs, offsetMs);
+    this.release(conn, now);
+    this.checkDrained();
+  }
+
+  onFailure(conn: Connection, kind: string): void {
+    const now = performance.now();
+    this.recordFailure(conn, kind);
+    this.release(conn, now);
+    this.checkDrained();
+  }
+
+  protected afterTimeout(conn: Connection, now: number): void {
+    this.release(conn, now);
+  }
+
+  protected measuredSettled(): boolean {
+    return this.schedule.done() && this.inflightMeasured === 0;
+  }
+
+  protected failUnsent(): void {
+    // Measured requests still queued when the drain ran out: they were never answered.
+    for (let i = Math.max(this.schedule.nextIndex, this.firstMeasured); i < this.schedule.totalRequests; i++) {
+      this.recorder.error(TIMEOUT);
+    }
+    this.schedule.nextIndex = this.schedule.totalRequests;
+  }
+
+  protected override onStop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+}
