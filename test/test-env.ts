@@ -12,6 +12,7 @@ export const testEnv = {
   NEXTAUTH_URL: `http://localhost:${port}`,
   WORKER_METRICS_PORT: process.env.TEST_WORKER_METRICS_PORT ?? "9565",
   SEED_DEMO_RUNS: "false",
+  WORKER_RECONCILE_SECONDS: "2",
 };
 
 /** Set on process.env, so global setups and every child process see the same values. */

@@ -10,8 +10,6 @@ import { processBenchmark } from "./jobs/benchmark";
 import { reconcileRuns } from "./jobs/reconcile";
 import { activeRuns, runsFinished, startMetricsServer } from "./metrics";
 
-const RECONCILE_EVERY_MS = 15_000;
-
 async function main(): Promise<void> {
   await migrate(env.DATABASE_URL);
   const reaped = await reapOrphans();
@@ -56,7 +54,7 @@ async function main(): Promise<void> {
     }
   };
   await reconcile();
-  const reconcileTimer = setInterval(reconcile, RECONCILE_EVERY_MS);
+  const reconcileTimer = setInterval(reconcile, env.WORKER_RECONCILE_SECONDS * 1000);
   const metricsServer = startMetricsServer(env.WORKER_METRICS_PORT);
   console.log(`worker: ready (queue ${env.QUEUE_PREFIX}:${RUN_QUEUE_NAME}, concurrency ${env.WORKER_CONCURRENCY})`);
 

@@ -21,13 +21,7 @@ export function createLatencyHistogram(): Histogram {
 
 /** Clamp before recording: the library would otherwise silently grow the histogram past one hour. */
 export function recordLatencyUs(histogram: Histogram, valueUs: number): void {
-  const v =
-    valueUs < 0
-      ? 0
-      : valueUs > LATENCY_HISTOGRAM_RANGE.highestTrackableValue
-        ? LATENCY_HISTOGRAM_RANGE.highestTrackableValue
-        : valueUs;
-  histogram.recordValue(Math.round(v));
+  histogram.recordValue(Math.round(Math.min(Math.max(valueUs, 0), LATENCY_HISTOGRAM_RANGE.highestTrackableValue)));
 }
 
 export function encodeHistogram(histogram: Histogram): string {
@@ -51,15 +45,19 @@ export function summarize(histogram: Histogram): LatencySummary | null {
   // percentile 0 is the lowest value-equivalent of the smallest bucket: 0 only when a 0 was recorded,
   // otherwise the library's exact minimum is more precise.
   const minUs = histogram.getValueAtPercentile(0) === 0 ? 0 : histogram.minNonZeroValue;
+  const maxUs = histogram.maxValue;
+  // Percentiles come back as the top of their bucket (within 0.1%), which can exceed the exact
+  // max the histogram tracks: clamp so a table never shows p99 > max.
+  const at = (p: number) => Math.min(maxUs, Math.max(minUs, histogram.getValueAtPercentile(p)));
   return {
     minUs,
     meanUs: Math.round(histogram.mean * 100) / 100,
-    maxUs: histogram.maxValue,
-    p50Us: histogram.getValueAtPercentile(50),
-    p75Us: histogram.getValueAtPercentile(75),
-    p90Us: histogram.getValueAtPercentile(90),
-    p99Us: histogram.getValueAtPercentile(99),
-    p999Us: histogram.getValueAtPercentile(99.9),
+    maxUs,
+    p50Us: at(50),
+    p75Us: at(75),
+    p90Us: at(90),
+    p99Us: at(99),
+    p999Us: at(99.9),
   };
 }
 
@@ -83,9 +81,14 @@ export function percentileSpectrum(histogram: Histogram, ticksPerHalfDistance = 
   const count = histogram.totalCount;
   if (count === 0) return [];
   const lastMeaningful = 100 * (1 - 1 / count);
+  const max = histogram.maxValue; // same clamp as summarize: the chart and the table must agree
   const points: SpectrumPoint[] = [];
   const push = (p: number) => {
-    points.push({ percentile: p, valueUs: histogram.getValueAtPercentile(p), inverseTail: p >= 100 ? count : 1 / (1 - p / 100) });
+    points.push({
+      percentile: p,
+      valueUs: Math.min(max, histogram.getValueAtPercentile(p)),
+      inverseTail: p >= 100 ? count : 1 / (1 - p / 100),
+    });
   };
   // 20 halvings reach 99.9999%: beyond what any run of ours can populate.
   for (let half = 0; half < 20; half++) {

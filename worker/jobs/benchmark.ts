@@ -44,7 +44,9 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
   let percent = 0;
   const setPercent = (p: number) => {
     percent = Math.min(100, Math.max(percent, p));
-    void deps.onProgress?.(percent);
+    // Progress to the queue is best effort (the job may be gone if Redis was flushed); the
+    // database copy written by the heartbeat is the one the dashboard reads.
+    Promise.resolve(deps.onProgress?.(percent)).catch((error: unknown) => log(`progress update failed: ${(error as Error).message}`));
   };
   // One round trip a second both proves we are alive and picks up a cancel request.
   const heartbeat = setInterval(() => {

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Connection } from "./connection";
-import { DRAIN, DONE, LoadDriver } from "./driver";
+import { DONE, DRAIN, LoadDriver } from "./driver";
 
 /** After a failed connect, wait this long before the connection tries again (no tight refuse loop). */
 const RECONNECT_BACKOFF_MS = 10;

@@ -84,11 +84,11 @@ export abstract class LoadDriver implements ConnectionOwner {
   }
 
   async run(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw abortError(signal);
     this.signal = signal;
     signal?.addEventListener("abort", this.onAbort, { once: true });
     try {
-      await this.preconnect();
+      if (signal?.aborted) throw abortError(signal);
+      await Promise.all([this.preconnect(), this.beforeStart()]);
       if (signal?.aborted) throw abortError(signal);
       await new Promise<void>((resolve, reject) => {
         this.settle = { resolve, reject };
@@ -212,6 +212,9 @@ export abstract class LoadDriver implements ConnectionOwner {
     for (const c of this.conns) c.reset();
     this.onStop();
   }
+
+  /** Subclasses get ready here, concurrently with pre-connecting (the clock has not started). */
+  protected async beforeStart(): Promise<void> {}
 
   /** Subclasses release their own timers here. */
   protected onStop(): void {}

@@ -141,8 +141,8 @@ export class ResponseParser {
         let lf = p;
         while (lf < end && buf[lf] !== LF) lf++;
         const need = lf - p;
+        if (this.lineLen + need > MAX_LINE) return this.fail("header line too long");
         if (this.lineLen > 0 || lf === end) {
-          if (this.lineLen + need > MAX_LINE) return this.fail("header line too long");
           for (let i = 0; i < need; i++) this.line[this.lineLen + i] = buf[p + i] ?? 0;
           this.lineLen += need;
         }
@@ -239,7 +239,8 @@ export class ResponseParser {
     // Tolerate stray empty lines between responses (RFC 9112 §2.2 lets a recipient ignore them).
     if (e === s) return true;
     // "HTTP/1.x SSS[ reason]"
-    if (e - s < 12 || buf[s] !== 72 || buf[s + 1] !== 84 || buf[s + 2] !== 84 || buf[s + 3] !== 80) return this.fail("bad status line");
+    if (e - s < 12 || buf[s] !== 72 || buf[s + 1] !== 84 || buf[s + 2] !== 84 || buf[s + 3] !== 80)
+      return this.fail("bad status line");
     if (buf[s + 4] !== 47 || buf[s + 5] !== 49 || buf[s + 6] !== 46) return this.fail("unsupported HTTP version");
     const minor = buf[s + 7] ?? 0;
     if (!isDigit(minor) || buf[s + 8] !== 32) return this.fail("bad status line");

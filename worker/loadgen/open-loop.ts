@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
 import type { Connection } from "./connection";
-import { type DriverConfig, DONE, LoadDriver } from "./driver";
+import { DONE, type DriverConfig, LoadDriver } from "./driver";
 import { TIMEOUT } from "./errors";
+import { PreciseTimer } from "./precise-timer";
 import { measuredRange, OpenLoopSchedule } from "./schedule";
 
 /**
@@ -15,21 +16,27 @@ export class OpenLoopDriver extends LoadDriver {
   /** Connections with nothing in flight (LIFO: keeps the hottest sockets busy). */
   private readonly idle: Connection[] = [];
   private firstMeasured = 0;
-  private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private readonly tick = () => {
-    this.timer = undefined;
     this.immediate = undefined;
     this.pump();
   };
+  private readonly timer = new PreciseTimer(this.tick);
 
   constructor(
     cfg: DriverConfig,
     private readonly rate: number,
-    /** Poll (setImmediate) instead of sleeping when the next send is this close: libuv timers are 1 ms coarse. */
+    /**
+     * Sleep (PreciseTimer, ~0.1 ms late) until this long before a request is due, then poll with
+     * setImmediate for the rest: precision of the poll, CPU cost of the poll only for this stretch.
+     */
     private readonly spinMs: number,
   ) {
     super(cfg);
+  }
+
+  protected override beforeStart(): Promise<void> {
+    return this.timer.ready();
   }
 
   protected start(now: number): void {
@@ -64,10 +71,10 @@ export class OpenLoopDriver extends LoadDriver {
 
   /** One pacing wake-up at a time; none needed while every connection is busy (a completion pumps). */
   private arm(now: number): void {
-    if (this.timer || this.immediate || this.idle.length === 0 || this.schedule.done()) return;
+    if (this.timer.armed || this.immediate || this.idle.length === 0 || this.schedule.done()) return;
     const wait = this.schedule.msUntilNext(now);
     if (wait <= this.spinMs) this.immediate = setImmediate(this.tick);
-    else this.timer = setTimeout(this.tick, Math.max(1, Math.floor(wait - this.spinMs)));
+    else this.timer.arm(now + wait - this.spinMs);
   }
 
   /** A connection is free again (response, failure or timeout): give it the oldest queued request. */
@@ -114,9 +121,8 @@ export class OpenLoopDriver extends LoadDriver {
   }
 
   protected override onStop(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer.close();
     if (this.immediate) clearImmediate(this.immediate);
-    this.timer = undefined;
     this.immediate = undefined;
   }
 }

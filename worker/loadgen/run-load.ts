@@ -8,7 +8,9 @@ import type { LoadOptions, LoadResult } from "./types";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_DRAIN_MS = 2_000;
-const DEFAULT_SPIN_US = 1_000;
+/** Poll at most this long before each send, and at most ~10% of a core in total (see LoadOptions.spinUs). */
+const MAX_AUTO_SPIN_US = 200;
+const AUTO_SPIN_CPU_SHARE = 0.1;
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new RangeError(`runLoad: ${message}`);
@@ -41,8 +43,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     onProgress: options.onProgress,
     onWindow: options.onWindow,
   };
-  const driver: LoadDriver =
-    mode === "open" ? new OpenLoopDriver(cfg, rate ?? 1, (options.spinUs ?? DEFAULT_SPIN_US) / 1000) : new ClosedLoopDriver(cfg);
+  const spinUs = options.spinUs ?? Math.min(MAX_AUTO_SPIN_US, (AUTO_SPIN_CPU_SHARE * 1e6) / (rate ?? 1));
+  const driver: LoadDriver = mode === "open" ? new OpenLoopDriver(cfg, rate ?? 1, spinUs / 1000) : new ClosedLoopDriver(cfg);
   await driver.run(options.signal);
 
   const rec = driver.recorder;

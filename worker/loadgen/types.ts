@@ -35,9 +35,10 @@ export interface LoadOptions {
   /** When the measured window starts and ends, so callers can sample resources over exactly that window. */
   onWindow?: (edge: "start" | "end") => void;
   /**
-   * Open mode: how long before a request's intended time the scheduler stops sleeping on a timer
-   * and polls instead (libuv timers have 1 ms granularity and fire late). 0 = timers only.
-   * Default 1000 µs. Costs some loadgen CPU; buys sub-millisecond send precision.
+   * Open mode pacing: the scheduler sleeps on a precise helper-thread timer (wakes ~0.1 ms late)
+   * until this long before a request is due, then polls with setImmediate (wakes µs late, costs
+   * CPU). Default: min(200 µs, 10% of the request interval), so the polling stays under ~10% of a
+   * core at any rate. 0 = never poll.
    */
   spinUs?: number;
 }

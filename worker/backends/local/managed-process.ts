@@ -87,7 +87,8 @@ export class ManagedProcess {
       if (nl >= 0) return this.stdout.slice(0, nl);
       if (this.hasExited) throw new Error(this.describeExit());
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`${this.name} printed nothing within ${timeoutMs} ms${this.stderr ? `: ${this.stderrTail()}` : ""}`);
+      if (left <= 0)
+        throw new Error(`${this.name} printed nothing within ${timeoutMs} ms${this.stderr ? `: ${this.stderrTail()}` : ""}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.stdoutWaiters.push(() => {
@@ -111,7 +112,10 @@ export class ManagedProcess {
     if (this.pid < 0 || this.hasExited) return;
     const family = await this.family();
     this.signal("SIGTERM");
-    const timedOut = await Promise.race([this.exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs))]);
+    const timedOut = await Promise.race([
+      this.exited.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), graceMs)),
+    ]);
     if (timedOut) this.signal("SIGKILL");
     // Children outlive a killed parent; also give well-behaved ones the grace to exit after a clean stop.
     const deadline = Date.now() + (timedOut ? 0 : graceMs);

@@ -1,0 +1,212 @@
+import { mkdir, rm } from "node:fs/promises";
+import type { ComponentUsage, IterationResult } from "~/server/domain/result";
+import { runLoad } from "~/worker/loadgen";
+import type { Backend, BackendContext } from "../types";
+import { type Component, recordComponent } from "./component";
+import { reapRunDir } from "./orphans";
+import { DEFAULT_RUN_ROOT, runDirFor } from "./paths";
+import { writeOwnerFile } from "./pid-files";
+import { type MonitoredProcess, ResourceMonitor } from "./resource-monitor";
+import { isLocalMesh, LOCAL_MESHES, startTopology } from "./topology";
+
+export interface LocalBackendOptions {
+  /** Parent of the per-run dirs. Default: <repo>/var/run. */
+  runRoot?: string;
+  /** How long the workload may take to answer through every hop. Default 15 s. */
+  readyTimeoutMs?: number;
+  /** SIGTERM → SIGKILL grace when stopping. Default 3 s. */
+  stopGraceMs?: number;
+  /** /proc sampling period for CPU and memory. Default 250 ms. */
+  sampleIntervalMs?: number;
+  /** Keep the run dir (configs, pid files) after cleanup, for debugging. Default false. */
+  keepRunDir?: boolean;
+  /**
+   * A closed-loop burst through the whole path at the end of prepare, discarded. Node's JIT and the
+   * proxies' connection pools start cold; without it the first repetition reads slower than the
+   * rest, whatever the spec's warm-up. Default 1000 ms; 0 disables.
+   */
+  primeMs?: number;
+}
+
+/**
+ * Runs the workload as processes on this machine: an echo upstream and, per profile, an nginx or
+ * HAProxy client-side + server-side proxy pair, all real programs, each its own process so its CPU
+ * and memory are measured apart. The load generator runs in this (worker) process.
+ */
+export class LocalBackend implements Backend {
+  private readonly runRoot: string;
+  private readonly readyTimeoutMs: number;
+  private readonly stopGraceMs: number;
+  private readonly sampleIntervalMs: number;
+  private readonly keepRunDir: boolean;
+  private readonly primeMs: number;
+
+  private runDir: string | null = null;
+  private entryUrl: string | null = null;
+  private readonly components: Component[] = [];
+  private cleaning: Promise<void> | null = null;
+  private detachAbort: (() => void) | null = null;
+
+  constructor(options: LocalBackendOptions = {}) {
+    this.runRoot = options.runRoot ?? DEFAULT_RUN_ROOT;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+    this.stopGraceMs = options.stopGraceMs ?? 3_000;
+    this.sampleIntervalMs = options.sampleIntervalMs ?? 250;
+    this.keepRunDir = options.keepRunDir ?? false;
+    this.primeMs = options.primeMs ?? 1_000;
+  }
+
+  /** The URL the load generator targets (null before prepare). */
+  get targetUrl(): string | null {
+    return this.entryUrl;
+  }
+
+  /** pids of every process this backend started, nginx workers included: for diagnostics and tests. */
+  async processIds(): Promise<Array<{ component: string; pid: number }>> {
+    const out: Array<{ component: string; pid: number }> = [];
+    for (const c of this.components) {
+      if (c.process.pid < 0) continue;
+      out.push({ component: c.name, pid: c.process.pid });
+      for (const child of await c.process.family()) out.push({ component: c.name, pid: child.pid });
+    }
+    return out;
+  }
+
+  async prepare(ctx: BackendContext): Promise<void> {
+    if (this.cleaning) throw new Error("LocalBackend: prepare() after cleanup(): use a new backend per run");
+    if (this.runDir) throw new Error("LocalBackend: prepare() called twice");
+    const { spec } = ctx;
+    if (!isLocalMesh(spec.mesh)) {
+      throw new Error(`The local backend runs ${LOCAL_MESHES.join(", ")}; profile "${spec.mesh}" needs the Kubernetes backend`);
+    }
+    ctx.signal.throwIfAborted();
+    const dir = runDirFor(this.runRoot, ctx.runId);
+    // A dir left by an earlier attempt at this run (its worker crashed) is reaped; one with a live owner is not ours to take.
+    if ((await reapRunDir(dir)) === null)
+      throw new Error(`Run ${ctx.runId} is already running in another live worker on this machine`);
+    await mkdir(dir, { recursive: true });
+    this.runDir = dir;
+    await writeOwnerFile(dir);
+
+    // Cancelling stops the processes at once, whatever the caller is doing; cleanup() stays idempotent.
+    const onAbort = () => void this.cleanup();
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    this.detachAbort = () => ctx.signal.removeEventListener("abort", onAbort);
+
+    ctx.log(`local backend: starting ${spec.mesh} workload in ${dir}`);
+    this.entryUrl = await startTopology({
+      mesh: spec.mesh,
+      runDir: dir,
+      payloadBytes: spec.payloadBytes,
+      connections: spec.connections,
+      readyTimeoutMs: this.readyTimeoutMs,
+      signal: ctx.signal,
+      track: (c) => this.track(dir, c),
+    });
+    // Again now that nginx has forked its workers, so a crash from here on leaves them findable.
+    for (const c of this.components) await recordComponent(dir, c);
+    if (this.primeMs > 0) {
+      const primed = await runLoad({
+        url: this.entryUrl,
+        mode: "closed",
+        connections: spec.connections,
+        durationMs: this.primeMs,
+        warmupMs: 0,
+        signal: ctx.signal,
+      });
+      const failed = Object.values(primed.errors).reduce((a, b) => a + b, 0);
+      if (primed.successes === 0) throw new Error(`The ${spec.mesh} request path answered nothing while priming: ${JSON.stringify(primed.errors)}`);
+      if (failed > 0) ctx.log(`local backend: ${failed} failed request(s) while priming: ${JSON.stringify(primed.errors)}`);
+    }
+    ctx.log(
+      `local backend: ready at ${this.entryUrl} (${this.components.map((c) => `${c.name} pid ${c.process.pid}`).join(", ")})`,
+    );
+  }
+
+  private async track(dir: string, c: Component): Promise<void> {
+    if (this.cleaning) {
+      await c.process.stop(this.stopGraceMs);
+      throw new Error("LocalBackend: cleaned up while starting");
+    }
+    this.components.push(c);
+    await recordComponent(dir, c);
+  }
+
+  async runIteration(ctx: BackendContext, iteration: number): Promise<IterationResult> {
+    if (!this.entryUrl || this.cleaning)
+      throw new Error("LocalBackend: runIteration() needs a successful prepare() and no cleanup()");
+    ctx.signal.throwIfAborted();
+    this.assertAllAlive("before");
+    const { spec } = ctx;
+    const monitor = new ResourceMonitor(this.monitoredProcesses(), this.sampleIntervalMs);
+    let usage: Promise<ComponentUsage[]> | null = null;
+    try {
+      const result = await runLoad({
+        url: this.entryUrl,
+        mode: spec.mode === "max" ? "closed" : "open",
+        rate: spec.rate,
+        connections: spec.connections,
+        durationMs: spec.durationSeconds * 1000,
+        warmupMs: spec.warmupSeconds * 1000,
+        signal: ctx.signal,
+        // Read ctx.onIterationProgress at call time: the job swaps it for each iteration.
+        onProgress: (p) => ctx.onIterationProgress(Math.min(1, p.elapsedMs / p.totalMs)),
+        onWindow: (edge) => {
+          if (edge === "start") void monitor.start();
+          else usage = monitor.stop();
+        },
+      });
+      // A proxy that died mid-run turns the numbers into a list of errors: fail loudly instead.
+      this.assertAllAlive(`during iteration ${iteration}`);
+      const components: ComponentUsage[] = usage ? await usage : this.monitoredProcesses().map(unmeasured);
+      return {
+        iteration,
+        requestedQps: spec.mode === "fixed-rate" ? (spec.rate ?? null) : null,
+        actualQps: result.actualRate,
+        count: result.successes,
+        errors: result.errors,
+        latency: result.latency,
+        histogram: result.histogramBase64,
+        perSecond: result.perSecond,
+        measuredSeconds: result.measuredSeconds,
+        components,
+        startedAt: result.startedAt,
+        finishedAt: result.finishedAt,
+      };
+    } finally {
+      monitor.dispose();
+    }
+  }
+
+  private assertAllAlive(when: string): void {
+    const dead = this.components.find((c) => c.process.hasExited);
+    if (dead) throw new Error(`${dead.process.describeExit()} (${when})`);
+  }
+
+  private monitoredProcesses(): MonitoredProcess[] {
+    // The load generator is this process: its share includes the worker's own small overhead.
+    const loadgen: MonitoredProcess = { component: "loadgen", role: "loadgen", pid: process.pid, includeChildren: false };
+    const order: Component["name"][] = ["upstream", "proxy-client", "proxy-server"];
+    const rest = [...this.components]
+      .sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
+      .map((c) => ({ component: c.name, role: c.role, pid: c.process.pid, includeChildren: c.childCmdlineMatch !== null }));
+    return [loadgen, ...rest];
+  }
+
+  cleanup(): Promise<void> {
+    this.cleaning ??= this.stopAll();
+    return this.cleaning;
+  }
+
+  private async stopAll(): Promise<void> {
+    this.detachAbort?.();
+    await Promise.allSettled(this.components.map((c) => c.process.stop(this.stopGraceMs)));
+    // If something survived even SIGKILL, keep its pid files so the start-up reaper can try again.
+    const survivor = this.components.some((c) => !c.process.hasExited);
+    if (this.runDir && !this.keepRunDir && !survivor) await rm(this.runDir, { recursive: true, force: true });
+  }
+}
+
+function unmeasured(p: MonitoredProcess): ComponentUsage {
+  return { component: p.component, role: p.role, cpuCores: null, maxRssBytes: null };
+}
