@@ -4,8 +4,9 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { formatLatencyUs } from "~/components/ui/format";
 import type { SpectrumPoint } from "~/server/domain/histogram";
 
-const TICKS = [0, 1, 2, 3, 4, 5]; // nines: 0%, 90%, 99%, 99.9%, …
-const tickLabel = (nines: number) => (nines === 0 ? "0%" : `${(100 - 100 / 10 ** nines).toPrecision(Math.max(2, nines + 1))}%`);
+const TICK_LABELS = ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"];
+const TICKS = TICK_LABELS.map((_, nines) => nines);
+const tickLabel = (nines: number) => TICK_LABELS[nines] ?? "";
 
 /** Latency by percentile on a "nines" axis (-log10(1-p)), the way HdrHistogram plots are read. */
 export function LatencySpectrumChart({ points }: { points: SpectrumPoint[] }) {

@@ -14,8 +14,8 @@ import type { BackendContext } from "~/worker/backends/types";
 
 /**
  * The real local backend: echo upstream, nginx and HAProxy pairs as processes, the built-in load
- * generator in this process. Short runs (300 rps, 4 connections, 1 s warm-up + 3 s) so the file
- * takes well under a minute on two cores.
+ * generator in this process. Short runs (300 rps, 4 connections, 1 s warm-up + 3 s, two
+ * repetitions) so the file takes about a minute on two cores.
  */
 
 const REPO = path.resolve(import.meta.dirname, "../..");
@@ -87,7 +87,32 @@ function expectOrdered(r: IterationResult): void {
   expect([...order].sort((a, b) => a - b)).toEqual(order);
 }
 
+/** Lowest p50 of each profile's iterations: single runs on a 2-core VM swing by ~100 µs with CPU placement. */
 const p50: Partial<Record<MeshProfile, number>> = {};
+
+function expectHealthy(result: IterationResult, iteration: number, mesh: MeshProfile): void {
+  expect(result.iteration).toBe(iteration);
+  expect(result.requestedQps).toBe(300);
+  expect(result.errors).toEqual({});
+  expect(Math.abs(result.actualQps - 300) / 300).toBeLessThan(0.03);
+  expect(Math.abs(result.count - 900)).toBeLessThanOrEqual(9);
+  expect(result.measuredSeconds).toBe(3);
+  expect(result.perSecond).toHaveLength(3);
+  for (const n of result.perSecond) expect(Math.abs(n - 300)).toBeLessThanOrEqual(9);
+  expectOrdered(result);
+  expect(decodeHistogram(result.histogram).totalCount).toBe(result.count);
+  expect(result.finishedAt.getTime() - result.startedAt.getTime()).toBe(3_000);
+
+  const names = result.components.map((c) => c.component);
+  expect(names).toEqual(mesh === "baseline" ? ["loadgen", "upstream"] : ["loadgen", "upstream", "proxy-client", "proxy-server"]);
+  for (const c of result.components) {
+    expect(c.cpuCores, c.component).not.toBeNull();
+    expect(c.cpuCores ?? -1).toBeGreaterThan(0);
+    expect(c.cpuCores ?? 99).toBeLessThan(2.5);
+    expect(c.maxRssBytes ?? 0).toBeGreaterThan(1_000_000);
+  }
+  expect(result.components.find((c) => c.component === "proxy-client")?.role ?? "proxy").toBe("proxy");
+}
 
 describe.each(["baseline", "nginx", "haproxy"] as const)("LocalBackend %s", (mesh) => {
   it("holds the target rate, measures every component and leaves nothing behind", async () => {
@@ -95,44 +120,24 @@ describe.each(["baseline", "nginx", "haproxy"] as const)("LocalBackend %s", (mes
     const backend = new LocalBackend({ runRoot });
     const ctx = context(runId, spec(mesh));
     let pids: number[] = [];
-    let result: IterationResult;
+    const results: IterationResult[] = [];
     try {
       await backend.prepare(ctx);
       pids = (await backend.processIds()).map((p) => p.pid);
       // upstream, plus master + worker for each nginx, one process for each haproxy
       expect(pids.length).toBe(mesh === "baseline" ? 1 : mesh === "nginx" ? 5 : 3);
-      result = await backend.runIteration(ctx, 1);
+      for (const iteration of [1, 2]) {
+        results.push(await backend.runIteration(ctx, iteration));
+        expect(ctx.fractions.at(-1)).toBe(1);
+      }
     } finally {
       await backend.cleanup();
     }
 
-    expect(result.iteration).toBe(1);
-    expect(result.requestedQps).toBe(300);
-    expect(result.errors).toEqual({});
-    expect(Math.abs(result.actualQps - 300) / 300).toBeLessThan(0.03);
-    expect(Math.abs(result.count - 900)).toBeLessThanOrEqual(9);
-    expect(result.measuredSeconds).toBe(3);
-    expect(result.perSecond).toHaveLength(3);
-    for (const n of result.perSecond) expect(Math.abs(n - 300)).toBeLessThanOrEqual(9);
-    expectOrdered(result);
-    expect(decodeHistogram(result.histogram).totalCount).toBe(result.count);
-    expect(result.finishedAt.getTime() - result.startedAt.getTime()).toBe(3_000);
-    expect(ctx.fractions.length).toBeGreaterThanOrEqual(3);
-    expect(ctx.fractions.at(-1)).toBe(1);
+    for (const [i, r] of results.entries()) expectHealthy(r, i + 1, mesh);
+    expect(ctx.fractions.length).toBeGreaterThanOrEqual(6);
+    p50[mesh] = Math.min(...results.map((r) => r.latency?.p50Us ?? Infinity));
 
-    const names = result.components.map((c) => c.component);
-    expect(names).toEqual(
-      mesh === "baseline" ? ["loadgen", "upstream"] : ["loadgen", "upstream", "proxy-client", "proxy-server"],
-    );
-    for (const c of result.components) {
-      expect(c.cpuCores, c.component).not.toBeNull();
-      expect(c.cpuCores ?? -1).toBeGreaterThan(0);
-      expect(c.cpuCores ?? 99).toBeLessThan(2.5);
-      expect(c.maxRssBytes ?? 0).toBeGreaterThan(1_000_000);
-    }
-    expect(result.components.find((c) => c.component === "proxy-client")?.role ?? "proxy").toBe("proxy");
-
-    p50[mesh] = result.latency?.p50Us;
     for (const pid of pids) expect(alive(pid), `pid ${pid} still running`).toBe(false);
     expect(processesMentioning(path.join(runRoot, runId))).toEqual([]);
     expect(existsSync(path.join(runRoot, runId))).toBe(false);
@@ -177,17 +182,18 @@ describe("LocalBackend across profiles", () => {
     await backend.cleanup();
   });
 
-  it("cleans up after a failed prepare", async () => {
+  it("cleans up after a failed prepare, reporting why it failed", async () => {
     const runId = `it-fail-${Date.now()}`;
-    const backend = new LocalBackend({ runRoot, readyTimeoutMs: 300 });
-    // 0.3 s is too short for a fresh Node + tsx upstream to come up: prepare fails midway.
+    // A "proxy" that exits at once: the upstream is already running when prepare fails.
+    const backend = new LocalBackend({ runRoot, proxyBinary: "/usr/bin/false" });
     const error = await backend.prepare(context(runId, spec("haproxy"))).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/haproxy \(proxy-server\) exited with code 1/);
     const pids = (await backend.processIds()).map((p) => p.pid);
+    expect(pids.length).toBeGreaterThanOrEqual(1);
     await backend.cleanup();
-    if (error === undefined) return; // a very fast machine made it anyway: nothing to check
-    expect(String(error)).toMatch(/printed nothing|not ready/);
     for (const pid of pids) expect(alive(pid)).toBe(false);
     expect(processesMentioning(path.join(runRoot, runId))).toEqual([]);
+    expect(existsSync(path.join(runRoot, runId))).toBe(false);
   });
 });
 

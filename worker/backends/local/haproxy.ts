@@ -4,6 +4,7 @@ import type { Component } from "./component";
 import { ManagedProcess } from "./managed-process";
 import type { ProxyConfigInput } from "./nginx";
 
+/** Debian's path; MESHBENCH_HAPROXY or LocalBackendOptions.proxyBinary override it. */
 export const HAPROXY_BIN = process.env.MESHBENCH_HAPROXY ?? "/usr/sbin/haproxy";
 
 /**
@@ -40,6 +41,6 @@ export async function startHaproxy(c: ProxyConfigInput): Promise<Component> {
   const cfg = path.join(c.runDir, `${c.name}.haproxy.cfg`);
   await writeFile(cfg, haproxyConfig(c));
   // -db: stay in the foreground, no daemon, no master-worker: the pid we spawn is the proxy.
-  const proc = ManagedProcess.spawn(`haproxy (${c.name})`, HAPROXY_BIN, ["-db", "-f", cfg], { cwd: c.runDir });
+  const proc = ManagedProcess.spawn(`haproxy (${c.name})`, c.binary ?? HAPROXY_BIN, ["-db", "-f", cfg], { cwd: c.runDir });
   return { name: c.name, role: "proxy", process: proc, port: c.listenPort, cmdlineMatch: cfg, childCmdlineMatch: null };
 }

@@ -26,6 +26,8 @@ export interface LocalBackendOptions {
    * rest, whatever the spec's warm-up. Default 1000 ms; 0 disables.
    */
   primeMs?: number;
+  /** The nginx or haproxy executable to run for those profiles. Default: /usr/sbin/<name>, or MESHBENCH_NGINX / MESHBENCH_HAPROXY. */
+  proxyBinary?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export class LocalBackend implements Backend {
   private readonly sampleIntervalMs: number;
   private readonly keepRunDir: boolean;
   private readonly primeMs: number;
+  private readonly proxyBinary: string | undefined;
 
   private runDir: string | null = null;
   private entryUrl: string | null = null;
@@ -54,6 +57,7 @@ export class LocalBackend implements Backend {
     this.sampleIntervalMs = options.sampleIntervalMs ?? 250;
     this.keepRunDir = options.keepRunDir ?? false;
     this.primeMs = options.primeMs ?? 1_000;
+    this.proxyBinary = options.proxyBinary;
   }
 
   /** The URL the load generator targets (null before prepare). */
@@ -101,26 +105,33 @@ export class LocalBackend implements Backend {
       connections: spec.connections,
       readyTimeoutMs: this.readyTimeoutMs,
       signal: ctx.signal,
+      proxyBinary: this.proxyBinary,
       track: (c) => this.track(dir, c),
     });
     // Again now that nginx has forked its workers, so a crash from here on leaves them findable.
     for (const c of this.components) await recordComponent(dir, c);
-    if (this.primeMs > 0) {
-      const primed = await runLoad({
-        url: this.entryUrl,
-        mode: "closed",
-        connections: spec.connections,
-        durationMs: this.primeMs,
-        warmupMs: 0,
-        signal: ctx.signal,
-      });
-      const failed = Object.values(primed.errors).reduce((a, b) => a + b, 0);
-      if (primed.successes === 0) throw new Error(`The ${spec.mesh} request path answered nothing while priming: ${JSON.stringify(primed.errors)}`);
-      if (failed > 0) ctx.log(`local backend: ${failed} failed request(s) while priming: ${JSON.stringify(primed.errors)}`);
-    }
+    await this.prime(ctx, this.entryUrl);
     ctx.log(
       `local backend: ready at ${this.entryUrl} (${this.components.map((c) => `${c.name} pid ${c.process.pid}`).join(", ")})`,
     );
+  }
+
+  /** Warm JIT and connection pools with a discarded closed-loop burst (see LocalBackendOptions.primeMs). */
+  private async prime(ctx: BackendContext, url: string): Promise<void> {
+    if (this.primeMs <= 0) return;
+    const primed = await runLoad({
+      url,
+      mode: "closed",
+      connections: ctx.spec.connections,
+      durationMs: this.primeMs,
+      warmupMs: 0,
+      signal: ctx.signal,
+    });
+    const failed = Object.values(primed.errors).reduce((a, b) => a + b, 0);
+    if (primed.successes === 0) {
+      throw new Error(`The ${ctx.spec.mesh} request path answered nothing while priming: ${JSON.stringify(primed.errors)}`);
+    }
+    if (failed > 0) ctx.log(`local backend: ${failed} failed request(s) while priming: ${JSON.stringify(primed.errors)}`);
   }
 
   private async track(dir: string, c: Component): Promise<void> {

@@ -130,6 +130,12 @@ export class ManagedProcess {
       }
     }
     await this.exited;
+    // SIGKILL is delivered asynchronously: "stopped" must mean gone, so wait (briefly) for it.
+    const killDeadline = Date.now() + 1_000;
+    for (const p of family) {
+      while ((await isSameProcessAlive(p.pid, p.startTime)) && Date.now() < killDeadline)
+        await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /** Descendants with their start times, so a later kill can never hit a reused pid. */

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Component } from "./component";
 import { ManagedProcess } from "./managed-process";
 
+/** Debian's path; MESHBENCH_NGINX or LocalBackendOptions.proxyBinary override it. */
 export const NGINX_BIN = process.env.MESHBENCH_NGINX ?? "/usr/sbin/nginx";
 
 export interface ProxyConfigInput {
@@ -13,6 +14,8 @@ export interface ProxyConfigInput {
   /** Client connections expected: sizes the upstream keep-alive pool so no request opens a connection. */
   connections: number;
   runningAsRoot: boolean;
+  /** The proxy executable; default NGINX_BIN / HAPROXY_BIN. */
+  binary?: string;
 }
 
 function q(s: string): string {
@@ -70,7 +73,7 @@ export async function startNginx(c: ProxyConfigInput): Promise<Component> {
   // -e stderr: errors before the config is read would otherwise go to /var/log/nginx.
   const proc = ManagedProcess.spawn(
     `nginx (${c.name})`,
-    NGINX_BIN,
+    c.binary ?? NGINX_BIN,
     ["-e", "stderr", "-p", `${c.runDir}/`, "-c", conf, "-g", "daemon off;"],
     {
       cwd: c.runDir,

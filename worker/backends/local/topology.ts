@@ -20,6 +20,8 @@ export interface TopologyOptions {
   connections: number;
   readyTimeoutMs: number;
   signal: AbortSignal;
+  /** Override the proxy executable (nginx or haproxy, per mesh). */
+  proxyBinary?: string;
   /** Called with each process as soon as it exists, so a failure later on can still stop it. */
   track: (component: Component) => Promise<void>;
 }
@@ -72,6 +74,7 @@ async function startProxy(
       upstreamPort,
       connections: o.connections,
       runningAsRoot: process.getuid?.() === 0,
+      binary: o.proxyBinary,
     };
     const proxy = o.mesh === "nginx" ? await startNginx(input) : await startHaproxy(input);
     await o.track(proxy);
