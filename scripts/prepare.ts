@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     console.log("  └──────────────────────────────────────────────────────────────");
     console.log("");
   } else {
-    console.log(`[meshbench] admin account: ${admin.email}`);
+    console.log(`[meshbench] log in as ${admin.email} (its password was printed on the first start, or is your ADMIN_PASSWORD)`);
   }
 
   if (process.env.SEED_DEMO_RUNS !== "false") {

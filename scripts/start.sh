@@ -19,13 +19,14 @@ pids=()
 cleanup() {
   trap - INT TERM EXIT
   log "stopping web and worker"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # Each child leads its own process group (setsid), so this reaches the processes npx/tsx/next spawn too.
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   wait
 }
 trap cleanup INT TERM EXIT
 
-npx tsx worker/index.ts & pids+=($!)
-npx next start -p "$PORT" & pids+=($!)
+setsid node_modules/.bin/tsx worker/index.ts & pids+=($!)
+setsid node_modules/.bin/next start -p "$PORT" & pids+=($!)
 
 log "MeshBench is up: $NEXTAUTH_URL  (log in with the admin account above; Ctrl-C stops web and worker)"
 # If either process dies, stop the other too rather than limp along half-alive.

@@ -43,7 +43,7 @@ export function LatencySpectrumChart({ points }: { points: SpectrumPoint[] }) {
             dataKey="latencyMs"
             stroke="var(--accent)"
             strokeWidth={2}
-            dot={{ r: 3 }}
+            dot={data.length <= 20 ? { r: 3 } : false}
             isAnimationActive={false}
           />
         </LineChart>

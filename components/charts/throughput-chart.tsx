@@ -38,7 +38,7 @@ export function ThroughputChart({ series, requestedQps }: Props) {
               y={requestedQps}
               stroke="var(--muted)"
               strokeDasharray="6 4"
-              label={{ value: "target", fill: "var(--muted)", position: "right" }}
+              label={{ value: "target", fill: "var(--muted)", position: "insideTopRight" }}
             />
           )}
           {series.map((_, i) => (

@@ -48,10 +48,6 @@ export class Connection implements ResponseSink {
     return this.state === BUSY || this.pending;
   }
 
-  get connected(): boolean {
-    return this.state === IDLE || this.state === BUSY;
-  }
-
   get connecting(): boolean {
     return this.state === CONNECTING;
   }
