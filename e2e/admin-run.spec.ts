@@ -32,7 +32,10 @@ test("an admin creates a short run, watches it finish and sees the charts", asyn
   await expect(page.getByTestId("stat-throughput")).toHaveText(/\d+ rps/);
   // A drawn line has a path with at least one segment ("M x,y L x,y ...").
   await expect(page.getByTestId("latency-chart").locator("path.recharts-curve")).toHaveAttribute("d", /^M[\d.,-]+[LC]/);
-  await expect(page.getByTestId("throughput-chart").locator("path.recharts-curve").first()).toHaveAttribute("d", /^M[\d.,-]+[LC]/);
+  await expect(page.getByTestId("throughput-chart").locator("path.recharts-curve").first()).toHaveAttribute(
+    "d",
+    /^M[\d.,-]+[LC]/,
+  );
   await expect(page.getByTestId("percentile-table")).toContainText("p99.9");
 
   await page.getByRole("link", { name: "Runs" }).click();

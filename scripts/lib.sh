@@ -33,9 +33,15 @@ ensure_system_packages() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v wrk >/dev/null || missing+=(wrk)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v prometheus >/dev/null || missing+=(prometheus)
+  command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
-  # Debian starts a packaged nginx/haproxy on port 80; MeshBench runs its own instances only.
-  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+  # Debian may start packaged nginx/Prometheus services; MeshBench runs its own instances only.
+  if command -v systemctl >/dev/null; then
+    for unit in nginx prometheus; do
+      if systemctl is-active --quiet "$unit" 2>/dev/null; then $SUDO systemctl disable --now "$unit" >/dev/null 2>&1 || true; fi
+    done
+  fi
 }
 
 ensure_secrets() {
@@ -93,10 +99,28 @@ ensure_node_modules() {
   fi
 }
 
+# Prometheus (project config, data under var/) and the node exporter, as plain background processes.
+ensure_prometheus() {
+  mkdir -p var/prometheus var/log
+  if ! port_open 9100; then
+    log "starting prometheus-node-exporter on 127.0.0.1:9100"
+    setsid prometheus-node-exporter --web.listen-address=127.0.0.1:9100 >var/log/node-exporter.log 2>&1 < /dev/null &
+  fi
+  if ! port_open 9090; then
+    log "starting Prometheus on 127.0.0.1:9090 (monitoring/prometheus.yml, data in var/prometheus)"
+    setsid prometheus --config.file=monitoring/prometheus.yml --storage.tsdb.path=var/prometheus \
+      --storage.tsdb.retention.time=15d --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle \
+      >var/log/prometheus.log 2>&1 < /dev/null &
+    for _ in $(seq 1 30); do port_open 9090 && return; sleep 0.5; done
+    log "warning: Prometheus did not come up (see var/log/prometheus.log); live charts will say so"
+  fi
+}
+
 setup_all() {
   ensure_secrets
   ensure_system_packages
   ensure_postgres
   ensure_redis
   ensure_node_modules
+  ensure_prometheus
 }

@@ -9,6 +9,11 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: z.url().default("postgresql://postgres@127.0.0.1:5432/meshbench"),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  /** Prometheus the server queries for live charts; npm start runs one here. */
+  PROMETHEUS_URL: z
+    .url()
+    .default("http://127.0.0.1:9090")
+    .transform((u) => u.replace(/\/+$/, "")),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
   NEXTAUTH_URL: z.url().default("http://localhost:3000"),
   /** Namespaces BullMQ keys so tests and a running app can share one Redis. */

@@ -8,6 +8,8 @@ import { createBackend } from "./backends";
 import { reapOrphans } from "./backends/local/orphans";
 import { processBenchmark } from "./jobs/benchmark";
 import { reconcileRuns } from "./jobs/reconcile";
+import { snapshotAfterRun } from "./jobs/snapshot-metrics";
+import { liveMetricsFor } from "./live-metrics";
 import { activeRuns, runsFinished, startMetricsServer } from "./metrics";
 
 async function main(): Promise<void> {
@@ -21,12 +23,22 @@ async function main(): Promise<void> {
     async (job) => {
       activeRuns.inc();
       try {
+        const sinks: ReturnType<typeof liveMetricsFor>[] = [];
         const outcome = await processBenchmark(job.data.runId, {
           createBackend,
           shutdownSignal: shutdown.signal,
           onProgress: (percent) => job.updateProgress(Math.round(percent)),
+          liveMetrics: (runId, profile) => {
+            const sink = liveMetricsFor(runId, profile);
+            sinks.push(sink);
+            return sink;
+          },
         });
-        runsFinished.inc({ status: outcome });
+        for (const sink of sinks) sink.forgetLater();
+        if (outcome !== "SKIPPED") {
+          runsFinished.inc({ status: outcome });
+          await snapshotAfterRun(job.data.runId, shutdown.signal);
+        }
         return outcome;
       } finally {
         activeRuns.dec();

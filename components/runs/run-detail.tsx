@@ -14,6 +14,7 @@ import {
 } from "~/components/ui/format";
 import type { LatencySummary } from "~/server/domain/result";
 import { useTRPC } from "~/trpc/react";
+import { RunLiveMetrics } from "./run-live-metrics";
 import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";
 
 const PERCENTILE_ROWS: [keyof LatencySummary, string][] = [
@@ -116,6 +117,8 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
           </p>
         </div>
       </div>
+
+      <RunLiveMetrics runId={run.id} active={active} />
 
       <div className="panel">
         <h2>Throughput per second</h2>

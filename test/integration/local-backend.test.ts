@@ -172,6 +172,26 @@ describe("LocalBackend across profiles", () => {
     expect(existsSync(path.join(runRoot, runId))).toBe(false);
   });
 
+  it("fails an iteration when a proxy died, and still stops its orphaned workers", async () => {
+    const runId = `it-crash-${Date.now()}`;
+    const backend = new LocalBackend({ runRoot, primeMs: 0 });
+    const ctx = context(runId, spec("nginx"));
+    try {
+      await backend.prepare(ctx);
+      const procs = await backend.processIds();
+      const masterPid = procs.find((p) => p.component === "proxy-client")?.pid ?? -1;
+      const pids = procs.map((p) => p.pid);
+      process.kill(masterPid, "SIGKILL"); // its worker is re-parented to init and keeps running
+      expect(await waitUntil(() => !alive(masterPid), 2_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+      await expect(backend.runIteration(ctx, 1)).rejects.toThrow(/nginx \(proxy-client\) was killed by SIGKILL/);
+      await backend.cleanup();
+      for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(false);
+    } finally {
+      await backend.cleanup();
+    }
+  });
+
   it("refuses profiles it cannot run, without starting anything", async () => {
     const backend = new LocalBackend({ runRoot });
     const s = { ...spec("baseline"), mesh: "istio" as const };

@@ -1,5 +1,22 @@
-import type { IterationResult } from "../../server/domain/result";
-import type { RunSpec } from "../../server/domain/spec";
+import type { IterationResult } from "~/server/domain/result";
+import type { RunSpec } from "~/server/domain/spec";
+import type { LoadIntervalSample } from "~/worker/loadgen";
+
+export type { LoadIntervalSample };
+
+export interface ProcessSample {
+  component: string;
+  role: string;
+  /** Cumulative user + system CPU seconds of the component's processes. */
+  cpuSecondsTotal: number;
+  rssBytes: number | null;
+}
+
+/** Live values a backend reports while a run executes, exported to Prometheus by the worker. */
+export interface LiveMetricsSink {
+  loadInterval(sample: LoadIntervalSample): void;
+  process(sample: ProcessSample): void;
+}
 
 export interface BackendContext {
   runId: string;
@@ -9,6 +26,8 @@ export interface BackendContext {
   /** Fraction (0..1) of the current iteration done; called about once a second. */
   onIterationProgress: (fraction: number) => void;
   log: (message: string) => void;
+  /** Where live samples go; absent when nobody listens (tests, the bench). */
+  live?: LiveMetricsSink;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { db } from "~/server/db/client";
 import { runSpecSchema } from "~/server/domain/spec";
-import type { Backend, BackendContext } from "../backends/types";
+import type { Backend, BackendContext, LiveMetricsSink } from "../backends/types";
 import { runSummary, storeIterationResult } from "./store-result";
 
 export interface BenchmarkJobDeps {
@@ -8,6 +8,8 @@ export interface BenchmarkJobDeps {
   /** Aborted when the worker shuts down. */
   shutdownSignal: AbortSignal;
   onProgress?: (percent: number) => void | Promise<void>;
+  /** Where live samples go (the worker's Prometheus metrics); optional for tests. */
+  liveMetrics?: (runId: string, profile: string) => LiveMetricsSink;
   heartbeatMs?: number;
   log?: (message: string) => void;
 }
@@ -46,7 +48,9 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
     percent = Math.min(100, Math.max(percent, p));
     // Progress to the queue is best effort (the job may be gone if Redis was flushed); the
     // database copy written by the heartbeat is the one the dashboard reads.
-    Promise.resolve(deps.onProgress?.(percent)).catch((error: unknown) => log(`progress update failed: ${(error as Error).message}`));
+    Promise.resolve(deps.onProgress?.(percent)).catch((error: unknown) =>
+      log(`progress update failed: ${(error as Error).message}`),
+    );
   };
   // One round trip a second both proves we are alive and picks up a cancel request.
   const heartbeat = setInterval(() => {
@@ -68,6 +72,7 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
       signal: abort.signal,
       log,
       onIterationProgress: () => undefined,
+      live: deps.liveMetrics?.(runId, spec.mesh),
     };
     log(`preparing ${spec.backend.toLowerCase()} backend, profile ${spec.mesh}`);
     await backend.prepare(ctx);

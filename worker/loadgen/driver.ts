@@ -122,14 +122,22 @@ export abstract class LoadDriver implements ConnectionOwner {
     this.start(now);
   }
 
+  /** libuv timers run on a coarse cached clock and can fire up to ~1 ms before performance.now() says so. */
+  private tooEarly(edgeMs: number, retry: () => void): boolean {
+    const left = edgeMs - performance.now();
+    if (left <= 0) return false;
+    this.timers.push(setTimeout(retry, Math.ceil(left)));
+    return true;
+  }
+
   private enterWindow(): void {
-    if (this.phase !== WARMUP) return;
+    if (this.phase !== WARMUP || this.tooEarly(this.windowStart, () => this.enterWindow())) return;
     this.phase = MEASURE;
     this.cfg.onWindow?.("start");
   }
 
   private leaveWindow(): void {
-    if (this.phase >= DRAIN) return;
+    if (this.phase >= DRAIN || this.tooEarly(this.windowEnd, () => this.leaveWindow())) return;
     this.enterWindow();
     this.phase = DRAIN;
     this.cfg.onWindow?.("end");
@@ -176,14 +184,19 @@ export abstract class LoadDriver implements ConnectionOwner {
     this.checkDrained();
   }
 
-  private emitProgress(now: number): void {
+  private emitProgress(now: number, done = false): void {
     const totalMs = this.cfg.warmupMs + this.cfg.durationMs;
-    this.cfg.onProgress?.({
-      elapsedMs: Math.min(totalMs, now - this.t0),
-      totalMs,
-      completed: this.recorder.successes,
-      errors: this.recorder.errorCount,
-    });
+    const onProgress = this.cfg.onProgress;
+    if (!onProgress) return;
+    this.recorder.takeInterval((interval) =>
+      onProgress({
+        elapsedMs: done ? totalMs : Math.min(totalMs, now - this.t0),
+        totalMs,
+        completed: this.recorder.successes,
+        errors: this.recorder.errorCount,
+        interval,
+      }),
+    );
   }
 
   /** End of the run: whatever measured is still unanswered timed out. */
@@ -192,7 +205,7 @@ export abstract class LoadDriver implements ConnectionOwner {
     this.phase = DONE;
     for (const conn of this.conns) if (conn.busy) this.recordFailure(conn, TIMEOUT);
     this.failUnsent();
-    this.emitProgress(performance.now());
+    this.emitProgress(performance.now(), true);
     this.stopEverything();
     this.settle?.resolve();
   }

@@ -4,4 +4,4 @@ export { classifyError, httpErrorKind } from "./errors";
 export { ResponseParser, type ResponseSink } from "./http-parser";
 export { runLoad } from "./run-load";
 export { measuredRange, OpenLoopSchedule } from "./schedule";
-export type { LoadMode, LoadOptions, LoadProgress, LoadResult } from "./types";
+export type { LoadIntervalSample, LoadMode, LoadOptions, LoadProgress, LoadResult } from "./types";

@@ -12,6 +12,16 @@ export interface LoadProgress {
   completed: number;
   /** Failed measured requests so far. */
   errors: number;
+  /** What the measured window produced since the previous progress call, for live charts. */
+  interval: LoadIntervalSample;
+}
+
+/** Measured requests finished since the previous sample (about a second). Valid only during the callback. */
+export interface LoadIntervalSample {
+  responses: number;
+  errors: Record<string, number>;
+  /** Latency (µs) of the successful responses in the interval; reset after the callback returns. */
+  histogram: Histogram;
 }
 
 export interface LoadOptions {

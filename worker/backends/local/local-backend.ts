@@ -3,7 +3,7 @@ import type { ComponentUsage, IterationResult } from "~/server/domain/result";
 import { runLoad } from "~/worker/loadgen";
 import type { Backend, BackendContext } from "../types";
 import { type Component, recordComponent } from "./component";
-import { reapRunDir } from "./orphans";
+import { reapRunDir, stopRecordedProcesses } from "./orphans";
 import { DEFAULT_RUN_ROOT, runDirFor } from "./paths";
 import { writeOwnerFile } from "./pid-files";
 import { type MonitoredProcess, ResourceMonitor } from "./resource-monitor";
@@ -149,7 +149,8 @@ export class LocalBackend implements Backend {
     ctx.signal.throwIfAborted();
     this.assertAllAlive("before");
     const { spec } = ctx;
-    const monitor = new ResourceMonitor(this.monitoredProcesses(), this.sampleIntervalMs);
+    const live = ctx.live;
+    const monitor = new ResourceMonitor(this.monitoredProcesses(), this.sampleIntervalMs, live && ((s) => live.process(s)));
     let usage: Promise<ComponentUsage[]> | null = null;
     try {
       const result = await runLoad({
@@ -161,7 +162,10 @@ export class LocalBackend implements Backend {
         warmupMs: spec.warmupSeconds * 1000,
         signal: ctx.signal,
         // Read ctx.onIterationProgress at call time: the job swaps it for each iteration.
-        onProgress: (p) => ctx.onIterationProgress(Math.min(1, p.elapsedMs / p.totalMs)),
+        onProgress: (p) => {
+          ctx.onIterationProgress(Math.min(1, p.elapsedMs / p.totalMs));
+          live?.loadInterval(p.interval);
+        },
         onWindow: (edge) => {
           if (edge === "start") void monitor.start();
           else usage = monitor.stop();
@@ -212,6 +216,9 @@ export class LocalBackend implements Backend {
   private async stopAll(): Promise<void> {
     this.detachAbort?.();
     await Promise.allSettled(this.components.map((c) => c.process.stop(this.stopGraceMs)));
+    // Whatever the pid files still name: e.g. workers of an nginx master that crashed earlier,
+    // which are no longer anyone's children.
+    if (this.runDir) await stopRecordedProcesses(this.runDir, this.stopGraceMs);
     // If something survived even SIGKILL, keep its pid files so the start-up reaper can try again.
     const survivor = this.components.some((c) => !c.process.hasExited);
     if (this.runDir && !this.keepRunDir && !survivor) await rm(this.runDir, { recursive: true, force: true });

@@ -50,14 +50,24 @@ export async function reapOrphans(runRoot: string = DEFAULT_RUN_ROOT): Promise<n
 export async function reapRunDir(dir: string): Promise<number | null> {
   const owner = await readOwnerFile(dir);
   if (owner && (await isSameProcessAlive(owner.pid, owner.startTime))) return null;
+  const stopped = await stopRecordedProcesses(dir);
+  await rm(dir, { recursive: true, force: true });
+  return stopped;
+}
+
+/**
+ * Stop every process recorded in a run dir that is provably still ours (SIGTERM, then SIGKILL
+ * after a grace). Also the backend's last line of defence: an nginx worker whose master died
+ * is no longer anyone's child, but it is still in the pid files. Returns how many were signalled.
+ */
+export async function stopRecordedProcesses(dir: string, graceMs = TERM_GRACE_MS): Promise<number> {
   const victims: RecordedProcess[] = [];
   for (const p of await readPidFiles(dir)) if (await stillOurs(p)) victims.push(p);
   for (const p of victims) kill(p.pid, "SIGTERM");
-  const deadline = Date.now() + TERM_GRACE_MS;
+  const deadline = Date.now() + graceMs;
   for (const p of victims) {
     while (Date.now() < deadline && (await isSameProcessAlive(p.pid, p.startTime))) await new Promise((r) => setTimeout(r, 25));
     if (await isSameProcessAlive(p.pid, p.startTime)) kill(p.pid, "SIGKILL");
   }
-  await rm(dir, { recursive: true, force: true });
   return victims.length;
 }

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { ComponentUsage } from "~/server/domain/result";
+import type { ProcessSample } from "../types";
 import { clockTicksPerSecond, descendantPids, readRssBytes, readStat } from "./proc";
 
 export interface MonitoredProcess {
@@ -38,6 +39,8 @@ export class ResourceMonitor {
   constructor(
     processes: readonly MonitoredProcess[],
     private readonly intervalMs = 250,
+    /** Every sample, per component: cumulative CPU seconds and current RSS, for live charts. */
+    private readonly onSample?: (sample: ProcessSample) => void,
   ) {
     this.tracks = processes.map((spec) => ({ spec, pids: new Map(), maxRss: null, seenAtStart: false }));
   }
@@ -100,6 +103,12 @@ export class ResourceMonitor {
       }
       if (first && t.pids.size > 0) t.seenAtStart = true;
       if (any) t.maxRss = Math.max(t.maxRss ?? 0, rss);
+      if (this.onSample && t.pids.size > 0) {
+        let ticks = 0;
+        for (const p of t.pids.values()) ticks += p.lastTicks;
+        const { component, role } = t.spec;
+        this.onSample({ component, role, cpuSecondsTotal: ticks / clockTicksPerSecond(), rssBytes: any ? rss : null });
+      }
     }
   }
 }

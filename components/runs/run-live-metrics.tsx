@@ -1,0 +1,86 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { MetricChart } from "~/components/charts/metric-chart";
+import { errorCode, useTRPC } from "~/trpc/react";
+
+/**
+ * Latency, throughput, CPU and memory over the run's time, from Prometheus while it runs (every
+ * 2 s) and from the stored snapshot once it has ended.
+ */
+export function RunLiveMetrics({ runId, active }: { runId: string; active: boolean }) {
+  const trpc = useTRPC();
+  const query = useQuery(
+    trpc.metrics.run.queryOptions(
+      { runId },
+      { refetchInterval: active ? 2_000 : false, retry: (n, e) => n < 1 && errorCode(e) !== "SERVICE_UNAVAILABLE" },
+    ),
+  );
+
+  if (query.isPending) return <div className="empty">Loading metrics…</div>;
+  if (query.isError) {
+    return (
+      <div className="notice" data-testid="metrics-unavailable">
+        {errorCode(query.error) === "SERVICE_UNAVAILABLE"
+          ? query.error.message
+          : `Could not load metrics: ${query.error.message}`}
+        {active && " — retrying every 2 s."}
+      </div>
+    );
+  }
+  const metrics = query.data;
+  if (!metrics) return <div className="empty">The run has not started yet.</div>;
+  const { charts, startSeconds } = metrics;
+  return (
+    <>
+      <div className="toolbar">
+        <h2 style={{ margin: 0 }}>Over time</h2>
+        <span className="muted">
+          {metrics.source === "snapshot" ? "stored snapshot" : active ? "live from Prometheus" : "from Prometheus"} · step{" "}
+          {metrics.stepSeconds} s
+        </span>
+      </div>
+      <div className="row">
+        <MetricChart
+          testId="live-latency"
+          title="Latency"
+          unit="seconds"
+          originSeconds={startSeconds}
+          series={[
+            ...charts.latency_p50.series.map((s) => ({ ...s, name: "p50" })),
+            ...charts.latency_p99.series.map((s) => ({ ...s, name: "p99" })),
+          ]}
+        />
+        <MetricChart
+          testId="live-throughput"
+          title="Throughput"
+          unit="requests/s"
+          originSeconds={startSeconds}
+          series={[
+            ...charts.request_rate.series.map((s) => ({ ...s, name: "responses/s" })),
+            ...charts.error_rate.series.map((s) => ({ ...s, name: `errors: ${s.name}` })),
+          ]}
+        />
+      </div>
+      <div className="row">
+        <MetricChart
+          testId="live-cpu"
+          title="CPU per component"
+          unit="cores"
+          originSeconds={startSeconds}
+          series={[
+            ...charts.cpu_by_component.series,
+            ...charts.host_cpu.series.map((s) => ({ ...s, name: "host (all processes)" })),
+          ]}
+        />
+        <MetricChart
+          testId="live-memory"
+          title="Memory per component"
+          unit="bytes"
+          originSeconds={startSeconds}
+          series={charts.memory_by_component.series}
+        />
+      </div>
+    </>
+  );
+}

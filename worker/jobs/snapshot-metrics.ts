@@ -1,0 +1,23 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { snapshotRunMetrics } from "~/server/metrics/run-metrics";
+
+/** Prometheus scrapes the worker every second: wait for the run's last samples to be stored. */
+const FINAL_SCRAPE_WAIT_MS = 2_500;
+
+/**
+ * Copies the run's series from Prometheus into PostgreSQL so its charts outlive Prometheus.
+ * Best effort: without Prometheus the run keeps its results, only the time series are missing.
+ */
+export async function snapshotAfterRun(runId: string, shutdown: AbortSignal): Promise<void> {
+  try {
+    await sleep(FINAL_SCRAPE_WAIT_MS, undefined, { signal: shutdown });
+    const metrics = await snapshotRunMetrics(runId);
+    const points = metrics
+      ? Object.values(metrics.charts).reduce((n, c) => n + c.series.reduce((m, s) => m + s.points.length, 0), 0)
+      : 0;
+    console.log(`[run ${runId}] metrics snapshot stored (${points} points)`);
+  } catch (error) {
+    if (shutdown.aborted) return;
+    console.warn(`[run ${runId}] no metrics snapshot: ${(error as Error).message}`);
+  }
+}
