@@ -35,6 +35,14 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: [
     {
+      command: "bash scripts/run-prometheus.sh 9091 var/test/prometheus-e2e",
+      url: "http://127.0.0.1:9091/-/ready",
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
       command: `npx next start -p ${env.TEST_PORT}`,
       url: `${baseURL}/login`,
       timeout: 120_000,

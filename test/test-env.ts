@@ -13,6 +13,8 @@ export const testEnv = {
   WORKER_METRICS_PORT: process.env.TEST_WORKER_METRICS_PORT ?? "9565",
   SEED_DEMO_RUNS: "false",
   WORKER_RECONCILE_SECONDS: "2",
+  /** The tests' own Prometheus (scripts/run-prometheus.sh), so a test may stop it. */
+  PROMETHEUS_URL: "http://127.0.0.1:9091",
 };
 
 /** Set on process.env, so global setups and every child process see the same values. */
