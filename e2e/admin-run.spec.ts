@@ -43,7 +43,7 @@ test("an admin creates a short run, watches it finish and sees the charts", asyn
   await expect(row.getByTestId("run-status")).toHaveText("succeeded");
 });
 
-test("an admin cancels a running run", async ({ page }) => {
+test("live charts gain points while a run is in progress; an admin cancels it", async ({ page }) => {
   await logIn(page, E2E_ADMIN);
   await page.goto("/runs/new");
   await page.getByLabel("Name").fill(`e2e cancel ${Date.now()}`);
@@ -52,6 +52,15 @@ test("an admin cancels a running run", async ({ page }) => {
   await page.getByLabel("Duration (s)").fill("120");
   await page.getByRole("button", { name: "Start run" }).click();
   await expect(page.getByTestId("run-status")).toHaveText("running", { timeout: 60_000 });
+
+  const points = async (chart: string) => Number(await page.getByTestId(chart).getAttribute("data-points"));
+  for (const chart of ["live-latency", "live-throughput", "live-cpu", "live-memory"]) {
+    await expect.poll(() => points(chart), { message: chart, timeout: 30_000 }).toBeGreaterThan(1);
+  }
+  const before = await points("live-throughput");
+  await expect.poll(() => points("live-throughput"), { timeout: 10_000 }).toBeGreaterThan(before);
+  await expect(page.getByText("live from Prometheus")).toBeVisible();
+
   await page.getByRole("button", { name: "Cancel run" }).click();
   await expect(page.getByTestId("run-status")).toHaveText("cancelled", { timeout: 30_000 });
   await expect(page.getByTestId("run-error")).toContainText("Cancelled");
