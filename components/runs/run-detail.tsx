@@ -95,6 +95,9 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
         </div>
       </div>
 
+      {/* While a run executes the live charts are what matters: show them first. */}
+      {active && <RunLiveMetrics runId={run.id} active />}
+
       <div className="row">
         <div className="panel">
           <h2>Latency by percentile</h2>
@@ -118,7 +121,7 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
         </div>
       </div>
 
-      <RunLiveMetrics runId={run.id} active={active} />
+      {!active && <RunLiveMetrics runId={run.id} active={false} />}
 
       <div className="panel">
         <h2>Throughput per second</h2>

@@ -5,15 +5,15 @@ import { MetricChart } from "~/components/charts/metric-chart";
 import { errorCode, useTRPC } from "~/trpc/react";
 
 /**
- * Latency, throughput, CPU and memory over the run's time, from Prometheus while it runs (every
- * 2 s) and from the stored snapshot once it has ended.
+ * Latency, throughput, CPU and memory over the run's time, from Prometheus while it runs (polled
+ * every second, so a sample shows ~1-3 s after it was taken) and from the stored snapshot once it has ended.
  */
 export function RunLiveMetrics({ runId, active }: { runId: string; active: boolean }) {
   const trpc = useTRPC();
   const query = useQuery(
     trpc.metrics.run.queryOptions(
       { runId },
-      { refetchInterval: active ? 2_000 : false, retry: (n, e) => n < 1 && errorCode(e) !== "SERVICE_UNAVAILABLE" },
+      { refetchInterval: active ? 1_000 : false, retry: (n, e) => n < 1 && errorCode(e) !== "SERVICE_UNAVAILABLE" },
     ),
   );
 
@@ -24,7 +24,7 @@ export function RunLiveMetrics({ runId, active }: { runId: string; active: boole
         {errorCode(query.error) === "SERVICE_UNAVAILABLE"
           ? query.error.message
           : `Could not load metrics: ${query.error.message}`}
-        {active && " — retrying every 2 s."}
+        {active && " — retrying every second."}
       </div>
     );
   }

@@ -1,0 +1,40 @@
+import { markerPrintf } from "./markers";
+import type { ProgramParts } from "./types";
+
+export interface ProgramOptions {
+  intervalSeconds: number;
+  /**
+   * Make bpftrace exit by itself after this many seconds: a safety net when nobody may be left to
+   * stop it (a Kubernetes pod, a worker that died), and how a pod's probe ends.
+   */
+  maxSeconds?: number;
+}
+
+/**
+ * Wraps a probe's clauses with the fixed-interval print/clear round and markers:
+ *   BEGIN               → "begin <elapsed>"
+ *   every N s           → print + clear each output map, "tick <elapsed>"
+ *   END (SIGINT, exit)  → flush the partial interval, clear state maps, "end <elapsed>"
+ * Clearing everything in END keeps bpftrace's automatic exit dump empty, and anything it still
+ * prints after "end" is ignored by the assembler.
+ */
+export function renderProgram(parts: ProgramParts, options: ProgramOptions): string {
+  const { intervalSeconds, maxSeconds } = options;
+  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1) throw new Error("intervalSeconds must be a whole number ≥ 1");
+  const print = parts.printed.map((m) => `print(${m});`).join(" ");
+  const clear = parts.printed.map((m) => `clear(${m});`).join(" ");
+  const clearScratch = parts.scratch.map((m) => `clear(${m});`).join(" ");
+  const lines = [
+    `BEGIN { ${markerPrintf("begin")} }`,
+    "",
+    parts.body.trim(),
+    "",
+    `interval:s:${intervalSeconds} { ${print} ${clear} ${markerPrintf("tick")} }`,
+  ];
+  if (maxSeconds !== undefined) {
+    if (!Number.isInteger(maxSeconds) || maxSeconds < 1) throw new Error("maxSeconds must be a whole number ≥ 1");
+    lines.push(`interval:s:${maxSeconds} { exit(); }`);
+  }
+  lines.push(`END { ${print} ${clear} ${clearScratch} ${markerPrintf("end")} }`, "");
+  return lines.join("\n");
+}
