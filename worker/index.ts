@@ -2,12 +2,15 @@ import { Worker } from "bullmq";
 import { db } from "~/server/db/client";
 import { migrate } from "~/server/db/migrate";
 import { env } from "~/server/env";
+import { PROBE_QUEUE_NAME, type ProbeJobData } from "~/server/queue/probe-queue";
 import { createRedis } from "~/server/queue/redis";
 import { type BenchmarkJobData, RUN_QUEUE_NAME } from "~/server/queue/run-queue";
 import { createBackend } from "./backends";
 import { reapOrphans } from "./backends/local/orphans";
 import { processBenchmark } from "./jobs/benchmark";
+import { processProbeJob } from "./jobs/probe-job";
 import { reconcileRuns } from "./jobs/reconcile";
+import { reconcileReports, startReportWorker } from "./jobs/report";
 import { snapshotAfterRun } from "./jobs/snapshot-metrics";
 import { liveMetricsFor } from "./live-metrics";
 import { activeRuns, runsFinished, startMetricsServer } from "./metrics";
@@ -55,11 +58,24 @@ async function main(): Promise<void> {
   );
   worker.on("error", (error) => console.error(`worker: ${error.message}`));
 
+  const probeWorker = new Worker<ProbeJobData>(
+    PROBE_QUEUE_NAME,
+    (job) => processProbeJob(job.data.probeJobId, { shutdownSignal: shutdown.signal }),
+    { connection: createRedis({ blocking: true }), prefix: env.QUEUE_PREFIX, concurrency: 1, maxStalledCount: 0 },
+  );
+  probeWorker.on("error", (error) => console.error(`probe worker: ${error.message}`));
+  // Reports (HTML, PDF through Chromium): one at a time, and only while no local benchmark runs.
+  const reportWorker = startReportWorker({ shutdownSignal: shutdown.signal });
+
   const reconcile = async () => {
     try {
       const r = await reconcileRuns();
       if (r.reenqueued.length + r.failedStale.length > 0) {
         console.log(`worker: re-enqueued ${r.reenqueued.length}, failed ${r.failedStale.length} stale run(s)`);
+      }
+      const reports = await reconcileReports();
+      if (reports.reenqueued.length + reports.failedStale.length > 0) {
+        console.log(`worker: re-enqueued ${reports.reenqueued.length}, failed ${reports.failedStale.length} stale report(s)`);
       }
     } catch (error) {
       console.warn(`worker: reconcile failed: ${(error as Error).message}`);
@@ -77,7 +93,7 @@ async function main(): Promise<void> {
     console.log(`worker: ${signal} received, stopping the active run and shutting down`);
     clearInterval(reconcileTimer);
     shutdown.abort();
-    await worker.close();
+    await Promise.all([worker.close(), probeWorker.close(), reportWorker.close()]);
     metricsServer?.close();
     await db.$disconnect();
     process.exit(0);

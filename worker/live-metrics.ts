@@ -1,6 +1,8 @@
 import { Counter, Gauge } from "prom-client";
+import { type HistBucket, histogramQuantile, mergeHistograms } from "~/server/domain/bpftrace";
 import type { LiveMetricsSink, LoadIntervalSample, ProcessSample } from "./backends/types";
 import { workerRegistry } from "./metrics";
+import type { ProbeSample } from "./probes";
 
 /**
  * Per-run series Prometheus scrapes from the worker every second, labeled by run id, profile and
@@ -37,6 +39,19 @@ const rssBytes = new Gauge({
   name: "meshbench_process_resident_memory_bytes",
   help: "Resident memory of a run's component, from /proc",
   labelNames: [...RUN_LABELS, "component", "role"] as const,
+  registers: [workerRegistry],
+});
+
+const probeEvents = new Counter({
+  name: "meshbench_probe_events_total",
+  help: "What an eBPF probe counted (events, or a quantity such as µs of softirq time), by probe and metric",
+  labelNames: [...RUN_LABELS, "probe", "metric"] as const,
+  registers: [workerRegistry],
+});
+const probeQuantile = new Gauge({
+  name: "meshbench_probe_histogram_quantile",
+  help: "Quantile of an eBPF probe's histogram over the last interval, in the metric's unit",
+  labelNames: [...RUN_LABELS, "probe", "metric", "quantile"] as const,
   registers: [workerRegistry],
 });
 
@@ -79,6 +94,28 @@ export function liveMetricsFor(runId: string, profile: string): LiveMetricsSink 
       if (sample.rssBytes === null) rssBytes.remove(labels);
       else rssBytes.set(labels, sample.rssBytes);
       touch("rssBytes", rssBytes, labels);
+    },
+    probe(sample: ProbeSample) {
+      // Totals over label values (syscall name, port, …): per-label detail is in the stored result.
+      const totals = new Map<string, number>();
+      for (const c of sample.counters) totals.set(c.metric, (totals.get(c.metric) ?? 0) + c.value);
+      for (const [metric, value] of totals) {
+        const labels = { ...run, probe: sample.probe, metric };
+        probeEvents.inc(labels, value);
+        touch("probeEvents", probeEvents, labels);
+      }
+      const byMetric = new Map<string, HistBucket[][]>();
+      for (const h of sample.histograms) byMetric.set(h.metric, [...(byMetric.get(h.metric) ?? []), h.buckets]);
+      for (const [metric, parts] of byMetric) {
+        const merged = mergeHistograms(...parts);
+        for (const q of [0.5, 0.99]) {
+          const labels = { ...run, probe: sample.probe, metric, quantile: String(q) };
+          const value = histogramQuantile(merged, q);
+          if (value === null) probeQuantile.remove(labels);
+          else probeQuantile.set(labels, value);
+          touch("probeQuantile", probeQuantile, labels);
+        }
+      }
     },
     forgetLater() {
       setTimeout(() => {

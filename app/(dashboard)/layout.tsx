@@ -20,6 +20,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <nav>
           <Link href="/">Runs</Link>
           {isAdmin && <Link href="/runs/new">New run</Link>}
+          <Link href="/compare">Compare</Link>
+          <Link href="/reports">Reports</Link>
+          <Link href="/probes">Probes</Link>
         </nav>
         <div className="who">
           <span data-testid="current-user">{session.user.email}</span>

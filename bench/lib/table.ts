@@ -102,7 +102,8 @@ export function judge(target: Target, ours: number | null, ratio: number | null)
 }
 
 export function measuredRow(m: Measured): Row {
-  const ratio = m.ratio !== undefined ? m.ratio : usable(m.ours) && usable(m.reference) && m.reference !== 0 ? m.ours / m.reference : null;
+  const ratio =
+    m.ratio !== undefined ? m.ratio : usable(m.ours) && usable(m.reference) && m.reference !== 0 ? m.ours / m.reference : null;
   return {
     section: m.section,
     figure: m.figure,
@@ -118,7 +119,15 @@ export function measuredRow(m: Measured): Row {
 
 export function errorRow(section: string, figure: string, error: unknown): Row {
   const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]?.slice(0, 200) ?? "unknown";
-  return { section, figure, ours: "—", reference: "—", ratio: "—", target: "—", verdict: `error: could not measure (${message})` };
+  return {
+    section,
+    figure,
+    ours: "—",
+    reference: "—",
+    ratio: "—",
+    target: "—",
+    verdict: `error: could not measure (${message})`,
+  };
 }
 
 export function notMeasuredRow(section: string, figure: string, target: string, reason: string): Row {

@@ -35,7 +35,8 @@ function need<T>(value: T | null, what: string): T {
 
 function parseScriptJson(line: string): Record<string, number> {
   const parsed: unknown = JSON.parse(line.slice(line.indexOf(JSON_MARKER) + JSON_MARKER.length));
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("wrk output: script JSON is not an object");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error("wrk output: script JSON is not an object");
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(parsed)) if (typeof v === "number") out[k] = v;
   return out;

@@ -13,6 +13,8 @@ const DISPLAY: Record<MetricUnit, { label: string; scale: number; digits: number
   "errors/s": { label: "err/s", scale: 1, digits: 1 },
   cores: { label: "cores", scale: 1, digits: 2 },
   bytes: { label: "MiB", scale: 1 / 1024 / 1024, digits: 1 },
+  "per-second": { label: "per s", scale: 1, digits: 0 },
+  microseconds: { label: "µs", scale: 1, digits: 0 },
 };
 
 interface Props {

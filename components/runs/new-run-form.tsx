@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { meshesFor } from "~/server/domain/meshes";
+import { PROBE_NAMES, PROBES } from "~/server/domain/probes";
 import { runNameSchema, runSpecSchema } from "~/server/domain/spec";
 import { errorCode, useTRPC } from "~/trpc/react";
 
@@ -19,6 +20,8 @@ const DEFAULTS = {
   warmupSeconds: "2",
   payloadBytes: "1024",
   repetitions: "1",
+  /** Comma-separated probe names (a string keeps FormValues uniform). */
+  probes: "",
 };
 type FormValues = typeof DEFAULTS;
 
@@ -34,6 +37,7 @@ function toSpecInput(v: FormValues) {
     warmupSeconds: num(v.warmupSeconds),
     payloadBytes: num(v.payloadBytes),
     repetitions: num(v.repetitions),
+    probes: v.probes ? v.probes.split(",") : [],
   };
 }
 
@@ -128,6 +132,31 @@ export function NewRunForm() {
         {field("payloadBytes", "Response payload (bytes)", { type: "number", min: 0 })}
         {field("repetitions", "Repetitions", { type: "number", min: 1 })}
       </div>
+      <fieldset className="probes">
+        <legend>eBPF kernel probes (optional)</legend>
+        {PROBE_NAMES.map((name) => {
+          const selected = values.probes.split(",").filter(Boolean);
+          const checked = selected.includes(name);
+          return (
+            <label key={name} title={PROBES[name].description}>
+              <input
+                type="checkbox"
+                name="probes"
+                value={name}
+                checked={checked}
+                onChange={() => {
+                  const next = checked ? selected.filter((p) => p !== name) : [...selected, name];
+                  setValues((v) => ({ ...v, probes: next.join(",") }));
+                }}
+              />{" "}
+              {PROBES[name].title}
+            </label>
+          );
+        })}
+        <span className="hint">
+          Attached to every repetition; a probe this machine cannot run is reported as unavailable, never faked.
+        </span>
+      </fieldset>
       <div className="toolbar" style={{ marginTop: 16, marginBottom: 0 }}>
         <button className="btn primary" type="submit" disabled={create.isPending}>
           {create.isPending ? "Starting…" : "Start run"}

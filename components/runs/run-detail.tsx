@@ -3,6 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LatencySpectrumChart } from "~/components/charts/latency-spectrum-chart";
 import { ThroughputChart } from "~/components/charts/throughput-chart";
+import { RunBaselineControl } from "~/components/compare/run-baseline";
+import { KernelSection } from "~/components/probes/kernel-section";
 import {
   formatBytes,
   formatCount,
@@ -65,6 +67,7 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
         <StatusBadge status={run.status} />
         {active && <ProgressBar percent={run.progress} />}
         {active && <span className="muted mono">{run.progress.toFixed(0)} %</span>}
+        {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} isAdmin={isAdmin} />}
         <span className="spacer" />
         {isAdmin && active && (
           <button
@@ -176,6 +179,8 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
         </div>
       )}
 
+      <KernelSection runId={run.id} probes={run.spec?.probes ?? []} active={active} />
+
       <div className="panel">
         <h2>Specification</h2>
         {run.spec ? (
@@ -196,6 +201,8 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
             <dd>{formatBytes(run.spec.payloadBytes)}</dd>
             <dt>repetitions</dt>
             <dd>{run.spec.repetitions}</dd>
+            <dt>eBPF probes</dt>
+            <dd>{run.spec.probes.length > 0 ? run.spec.probes.join(", ") : "none"}</dd>
             <dt>created</dt>
             <dd>
               {formatDate(run.createdAt)} by {run.createdBy ?? MISSING}

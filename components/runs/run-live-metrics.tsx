@@ -81,6 +81,24 @@ export function RunLiveMetrics({ runId, active }: { runId: string; active: boole
           series={charts.memory_by_component.series}
         />
       </div>
+      {charts.probe_rate.series.length + charts.probe_p99.series.length > 0 && (
+        <div className="row">
+          <MetricChart
+            testId="live-kernel-rate"
+            title="Kernel probes: per second"
+            unit="per-second"
+            originSeconds={startSeconds}
+            series={charts.probe_rate.series}
+          />
+          <MetricChart
+            testId="live-kernel-p99"
+            title="Kernel probes: p99 per interval"
+            unit="microseconds"
+            originSeconds={startSeconds}
+            series={charts.probe_p99.series}
+          />
+        </div>
+      )}
     </>
   );
 }

@@ -2,9 +2,12 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { compareHref } from "~/components/compare/href";
 import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/components/ui/format";
 import { RunStatus } from "~/server/db/generated/enums";
+import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/server/domain/compare";
 import { MESH_PROFILES, type MeshProfile } from "~/server/domain/meshes";
 import { useTRPC } from "~/trpc/react";
 import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";
@@ -27,6 +30,11 @@ export function RunsTable() {
     ),
   );
   const runs = query.data?.pages.flatMap((p) => p.items) ?? [];
+  // Only succeeded runs can be compared; the selection survives filtering and paging.
+  const router = useRouter();
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = (id: string) =>
+    setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= MAX_COMPARE_RUNS ? s : [...s, id]));
 
   return (
     <div className="panel">
@@ -53,6 +61,17 @@ export function RunsTable() {
             </option>
           ))}
         </select>
+        <span className="spacer" />
+        {selected.length > 0 && <span className="muted">{selected.length} selected</span>}
+        <button
+          type="button"
+          className="btn"
+          disabled={selected.length < MIN_COMPARE_RUNS}
+          onClick={() => router.push(compareHref(selected))}
+          title={`Tick ${MIN_COMPARE_RUNS} to ${MAX_COMPARE_RUNS} succeeded runs`}
+        >
+          Compare selected
+        </button>
       </div>
       {query.isError && <div className="form-error">Could not load runs: {query.error.message}</div>}
       {query.isPending ? (
@@ -63,6 +82,7 @@ export function RunsTable() {
         <table className="data" data-testid="runs-table">
           <thead>
             <tr>
+              <th style={{ width: 28, paddingRight: 0 }} />
               <th>Name</th>
               <th>Mesh</th>
               <th>Status</th>
@@ -76,6 +96,15 @@ export function RunsTable() {
           <tbody>
             {runs.map((run) => (
               <tr key={run.id} data-run-id={run.id}>
+                <td style={{ width: 28, paddingRight: 0 }}>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${run.name} for comparison`}
+                    checked={selected.includes(run.id)}
+                    disabled={run.status !== "SUCCEEDED" || (!selected.includes(run.id) && selected.length >= MAX_COMPARE_RUNS)}
+                    onChange={() => toggle(run.id)}
+                  />
+                </td>
                 <td>
                   <Link href={`/runs/${run.id}`}>{run.name}</Link>
                 </td>

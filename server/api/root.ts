@@ -1,10 +1,16 @@
+import { compareRouter } from "./routers/compare";
 import { metricsRouter } from "./routers/metrics";
+import { probesRouter } from "./routers/probes";
+import { reportsRouter } from "./routers/reports";
 import { runsRouter } from "./routers/runs";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   runs: runsRouter,
   metrics: metricsRouter,
+  compare: compareRouter,
+  reports: reportsRouter,
+  probes: probesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -97,9 +97,13 @@ function interpret(type: string, json: JsonObject, raw: string): BpftraceRecord 
   }
   switch (type) {
     case "attached_probes":
-      return isObject(data) && isNumber(data.probes) ? { type, probes: data.probes } : unknown(raw, "attached_probes without a count");
+      return isObject(data) && isNumber(data.probes)
+        ? { type, probes: data.probes }
+        : unknown(raw, "attached_probes without a count");
     case "lost_events":
-      return isObject(data) && isNumber(data.events) ? { type, events: data.events } : unknown(raw, "lost_events without a count");
+      return isObject(data) && isNumber(data.events)
+        ? { type, events: data.events }
+        : unknown(raw, "lost_events without a count");
     case "helper_error": {
       const { helper, retcode, line, col } = json;
       if (typeof helper !== "string" || !isNumber(retcode)) return unknown(raw, "helper_error without helper/retcode");
@@ -132,7 +136,11 @@ function interpretMapRecord(type: "map" | "hist" | "stats", data: JsonValue | un
   }
 
   if (type === "hist") {
-    const hist = Array.isArray(body) ? { keyed: false as const, value: toBuckets(body) } : isObject(body) ? keyed(body, toBuckets) : null;
+    const hist = Array.isArray(body)
+      ? { keyed: false as const, value: toBuckets(body) }
+      : isObject(body)
+        ? keyed(body, toBuckets)
+        : null;
     if (!hist) return unknown(raw, "hist body is neither buckets nor keyed buckets");
     const all = hist.keyed ? hist.entries.flatMap((e) => e.value) : hist.value;
     return { type, name, scale: all.every(isLog2Bucket) ? "log2" : "linear", data: hist };

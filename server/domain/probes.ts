@@ -5,7 +5,15 @@ import type { HistBucket } from "./bpftrace";
  * which units, and how far it can be scoped. Pure data, no Node imports: the browser imports it to
  * label charts. The bpftrace programs themselves live in worker/probes/programs.
  */
-export const PROBE_NAMES = ["runqlat", "tcp_retransmits", "tcp_rtt", "syscalls", "sched_switches", "tcp_connections", "softirq"] as const;
+export const PROBE_NAMES = [
+  "runqlat",
+  "tcp_retransmits",
+  "tcp_rtt",
+  "syscalls",
+  "sched_switches",
+  "tcp_connections",
+  "softirq",
+] as const;
 export type ProbeName = (typeof PROBE_NAMES)[number];
 
 export function isProbeName(value: string): value is ProbeName {
@@ -63,7 +71,8 @@ export const PROBES: Record<ProbeName, ProbeMeta> = {
     unit: "µs",
     scope: "host",
     scoping: { pids: false, comms: true, ports: false },
-    scopeNote: "Host-wide. Can be limited to threads by command name (comm); not by pid, because the scheduler tracepoints only carry thread ids.",
+    scopeNote:
+      "Host-wide. Can be limited to threads by command name (comm); not by pid, because the scheduler tracepoints only carry thread ids.",
     tracepoints: ["sched:sched_wakeup", "sched:sched_wakeup_new", "sched:sched_switch"],
     metrics: [
       {
@@ -91,7 +100,8 @@ export const PROBES: Record<ProbeName, ProbeMeta> = {
     unit: "retransmits/s",
     scope: "host",
     scoping: { pids: false, comms: false, ports: true },
-    scopeNote: "Host-wide (retransmits run in kernel timer context, not in a process). Can be limited to connections using given ports.",
+    scopeNote:
+      "Host-wide (retransmits run in kernel timer context, not in a process). Can be limited to connections using given ports.",
     tracepoints: ["tcp:tcp_retransmit_skb"],
     metrics: [
       {
@@ -119,8 +129,9 @@ export const PROBES: Record<ProbeName, ProbeMeta> = {
     scope: "host",
     scoping: { pids: false, comms: false, ports: true },
     scopeNote:
-      "Host-wide (segments are received in softirq context). Can be limited to given ports; otherwise destination " +
-      "ports from 32768 up (client-side ephemeral ports) are grouped as port 0.",
+      "Host-wide (segments are received in softirq context). Can be limited to connections whose remote port is one " +
+      "of the given ports (the client's view of a service); otherwise remote ports from 32768 up (clients' ephemeral " +
+      "ports, seen by servers) are grouped as port 0.",
     tracepoints: ["tcp:tcp_probe"],
     metrics: [
       {
@@ -128,7 +139,7 @@ export const PROBES: Record<ProbeName, ProbeMeta> = {
         kind: "histogram",
         unit: "µs",
         title: "Smoothed RTT",
-        description: "srtt of the connection when a segment arrived, by destination port (0 = ephemeral ports).",
+        description: "srtt of the connection when a segment arrived, by remote (destination) port; 0 = ephemeral ports.",
         labels: ["dport"],
       },
     ],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BACKENDS, MESH_PROFILES, MESHES } from "./meshes";
+import { PROBE_NAMES } from "./probes";
 
 /**
  * A benchmark's specification. Validated at every edge (tRPC input, worker job) so a run
@@ -20,6 +21,12 @@ export const runSpecSchema = z
     warmupSeconds: z.number().int().min(0).max(600).default(2),
     payloadBytes: z.number().int().min(0).max(1_048_576).default(1_024),
     repetitions: z.number().int().min(1).max(20).default(1),
+    /** eBPF probes attached to every repetition (started before the load, stopped after). */
+    probes: z
+      .array(z.enum(PROBE_NAMES))
+      .max(PROBE_NAMES.length)
+      .refine((list) => new Set(list).size === list.length, "Each probe once")
+      .default([]),
   })
   .superRefine((spec, ctx) => {
     if (spec.mode === "fixed-rate" && spec.rate === undefined) {

@@ -2,7 +2,7 @@
  * Named, parameterized PromQL. The browser asks for a query by name; only these templates, with
  * a validated run id, ever reach Prometheus.
  */
-export type MetricUnit = "seconds" | "requests/s" | "errors/s" | "cores" | "bytes";
+export type MetricUnit = "seconds" | "requests/s" | "errors/s" | "cores" | "bytes" | "per-second" | "microseconds";
 
 export interface CatalogQuery {
   title: string;
@@ -50,6 +50,20 @@ export const PROMQL_CATALOG = {
     unit: "bytes",
     seriesLabel: "component",
     promql: (run) => `sum by (component) (meshbench_process_resident_memory_bytes{run_id="${run}"})`,
+  },
+  probe_rate: {
+    title: "Kernel probes: per second",
+    unit: "per-second",
+    seriesLabel: "series",
+    promql: (run) =>
+      `label_join(sum by (probe, metric) (rate(meshbench_probe_events_total{run_id="${run}"}[${W}])), "series", ":", "probe", "metric")`,
+  },
+  probe_p99: {
+    title: "Kernel probes: p99 of each interval",
+    unit: "microseconds",
+    seriesLabel: "series",
+    promql: (run) =>
+      `label_join(max by (probe, metric) (meshbench_probe_histogram_quantile{run_id="${run}", quantile="0.99"}), "series", ":", "probe", "metric")`,
   },
   host_cpu: {
     title: "Host CPU busy",

@@ -1,5 +1,5 @@
 import { db } from "~/server/db/client";
-import type { RunSpec } from "~/server/domain/spec";
+import type { RunSpecInput } from "~/server/domain/spec";
 import { createRun } from "./service";
 
 const DEMO_BASE = {
@@ -16,7 +16,7 @@ const DEMO_BASE = {
 /** On the very first start (no runs stored) queue one baseline and one proxy run, so a new user lands on real data. */
 export async function queueDemoRunsIfEmpty(userId: string | null): Promise<number> {
   if ((await db.benchmarkRun.count()) > 0) return 0;
-  const demos: { name: string; spec: RunSpec }[] = [
+  const demos: { name: string; spec: RunSpecInput }[] = [
     { name: "Demo: baseline, 300 rps", spec: { ...DEMO_BASE, mesh: "baseline" } },
     { name: "Demo: nginx proxy pair, 300 rps", spec: { ...DEMO_BASE, mesh: "nginx" } },
   ];

@@ -3,12 +3,12 @@ import { recordAudit } from "~/server/audit";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
 import type { RunStatus } from "~/server/db/generated/enums";
-import { type RunSpec, runSpecSchema } from "~/server/domain/spec";
+import { type RunSpecInput, runSpecSchema } from "~/server/domain/spec";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
 
 export interface CreateRunInput {
   name: string;
-  spec: RunSpec;
+  spec: RunSpecInput;
   userId: string | null;
 }
 

@@ -1,6 +1,7 @@
 import type { IterationResult } from "~/server/domain/result";
 import type { RunSpec } from "~/server/domain/spec";
 import type { LoadIntervalSample } from "~/worker/loadgen";
+import type { ProbeSample } from "~/worker/probes";
 
 export type { LoadIntervalSample };
 
@@ -16,6 +17,8 @@ export interface ProcessSample {
 export interface LiveMetricsSink {
   loadInterval(sample: LoadIntervalSample): void;
   process(sample: ProcessSample): void;
+  /** One interval of an eBPF probe attached to the run. */
+  probe?(sample: ProbeSample): void;
 }
 
 export interface BackendContext {
@@ -39,6 +42,8 @@ export interface Backend {
   prepare(ctx: BackendContext): Promise<void>;
   /** Run one repetition: warm-up, then the measured window. */
   runIteration(ctx: BackendContext, iteration: number): Promise<IterationResult>;
+  /** Processes of the workload on this machine, so probes can be scoped to them (local backend only). */
+  processIds?(): Promise<{ component: string; pid: number }[]>;
   /** Stop everything prepare started. Must be safe to call more than once and after a failed prepare. */
   cleanup(): Promise<void>;
 }

@@ -1,6 +1,11 @@
 import { db } from "~/server/db/client";
+import type { ProbeRunResult } from "~/server/domain/probes";
+import type { IterationResult } from "~/server/domain/result";
 import { runSpecSchema } from "~/server/domain/spec";
+import type { Capability } from "~/worker/probes";
 import type { Backend, BackendContext, LiveMetricsSink } from "../backends/types";
+import { probeCapability, startProbeSession } from "./probe-session";
+import { storeProbeResult } from "./store-probe-result";
 import { runSummary, storeIterationResult } from "./store-result";
 
 export interface BenchmarkJobDeps {
@@ -8,6 +13,8 @@ export interface BenchmarkJobDeps {
   /** Aborted when the worker shuts down. */
   shutdownSignal: AbortSignal;
   onProgress?: (percent: number) => void | Promise<void>;
+  /** eBPF capability check; tests replace it to simulate a machine without bpftrace. */
+  probeCapability?: () => Promise<Capability>;
   /** Where live samples go (the worker's Prometheus metrics); optional for tests. */
   liveMetrics?: (runId: string, profile: string) => LiveMetricsSink;
   heartbeatMs?: number;
@@ -76,13 +83,31 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
     };
     log(`preparing ${spec.backend.toLowerCase()} backend, profile ${spec.mesh}`);
     await backend.prepare(ctx);
+    const capability = spec.probes.length > 0 ? await (deps.probeCapability ?? probeCapability)() : null;
     setPercent(2);
     for (let iteration = 1; iteration <= spec.repetitions; iteration++) {
       abort.signal.throwIfAborted();
       ctx.onIterationProgress = (fraction: number) => setPercent(2 + (97 * (iteration - 1 + fraction)) / spec.repetitions);
-      const result = await backend.runIteration(ctx, iteration);
+      const probes = capability
+        ? await startProbeSession({
+            probes: spec.probes,
+            // The load generator runs in this process: its syscalls and switches belong to the run.
+            pids: [process.pid, ...((await backend.processIds?.()) ?? []).map((p) => p.pid)],
+            capability,
+            onSample: (sample) => ctx.live?.probe?.(sample),
+            log,
+          })
+        : null;
+      let result: IterationResult;
+      let probeResults: ProbeRunResult[] = [];
+      try {
+        result = await backend.runIteration(ctx, iteration);
+      } finally {
+        probeResults = (await probes?.stop()) ?? [];
+      }
       abort.signal.throwIfAborted();
       await storeIterationResult(runId, result);
+      for (const probeResult of probeResults) await storeProbeResult({ runId, iteration }, probeResult);
       setPercent(2 + (97 * iteration) / spec.repetitions);
       log(
         `iteration ${iteration}/${spec.repetitions}: ${result.actualQps.toFixed(0)} rps, p50 ${result.latency?.p50Us ?? "-"} µs`,

@@ -49,6 +49,8 @@ export class IntervalAssembler {
   constructor(
     private readonly intervalNs: number,
     private readonly onInterval: (interval: RawInterval) => void,
+    /** Told about each record the parser did not understand (the first few), e.g. to log it. */
+    private readonly onUnknown: (description: string) => void = () => {},
   ) {}
 
   push(record: BpftraceRecord): void {
@@ -65,7 +67,11 @@ export class IntervalAssembler {
         this.stats.helperErrors++;
         return;
       case "unknown":
-        if (this.stats.unknownRecords.length < KEEP_UNKNOWN) this.stats.unknownRecords.push(`${record.reason}: ${record.raw}`);
+        if (this.stats.unknownRecords.length < KEEP_UNKNOWN) {
+          const description = `${record.reason}: ${record.raw}`;
+          this.stats.unknownRecords.push(description);
+          this.onUnknown(description);
+        }
         return;
       case "map":
       case "hist":

@@ -30,7 +30,8 @@ export function resolveScope(meta: ProbeMeta, input: ProbeScopeInput = {}): Scop
   if (badComm !== undefined) return { ok: false, error: `invalid command name ${JSON.stringify(badComm)}` };
 
   const truncated = comms.map((c) => c.slice(0, COMM_LENGTH));
-  if (truncated.some((c, i) => c !== comms[i])) warnings.push(`command names are matched on their first ${COMM_LENGTH} characters`);
+  if (truncated.some((c, i) => c !== comms[i]))
+    warnings.push(`command names are matched on their first ${COMM_LENGTH} characters`);
 
   const keep = {
     pids: meta.scoping.pids ? pids : [],
@@ -49,12 +50,13 @@ export function resolveScope(meta: ProbeMeta, input: ProbeScopeInput = {}): Scop
 }
 
 /**
- * `pid == 1 || comm == "nginx"` for the scoped case; otherwise everything but bpftrace itself
- * (its own reads of the perf buffer would otherwise be in every host-wide count).
+ * `pid == 1 || comm == "nginx"` for the scoped case; otherwise everything but the idle task and
+ * bpftrace itself (its own reads of the perf buffer would otherwise be in every host-wide count).
  */
 export function processPredicate(scope: ProbeScope, pidExpr = "pid", commExpr = "comm"): string {
   const terms = [...scope.pids.map((p) => `${pidExpr} == ${p}`), ...scope.comms.map((c) => `${commExpr} == "${c}"`)];
-  return terms.length > 0 ? terms.join(" || ") : `${commExpr} != "bpftrace"`;
+  // pid 0 is the idle task ("swapper/N"): switching away from idle is not a process's switch.
+  return terms.length > 0 ? terms.join(" || ") : `${pidExpr} != 0 && ${commExpr} != "bpftrace"`;
 }
 
 /** `(sport == 80 || dport == 80)`, or null when no ports were given. */

@@ -1,5 +1,6 @@
 import type { HistBucket } from "~/server/domain/bpftrace";
-import type { Labels, ProbeMeta, ProbeName, ProbeRunData, ProbeScope } from "~/server/domain/probes";
+import type { Labels, ProbeMeta, ProbeName, ProbeScope } from "~/server/domain/probes";
+import type { RunAggregate } from "./aggregate";
 import type { IntervalMaps } from "./intervals";
 
 /** What a caller may ask a probe to look at; validated by resolveScope. */
@@ -43,8 +44,8 @@ export interface ProbeDefinition {
   meta: ProbeMeta;
   program(scope: ProbeScope): ProgramParts;
   interpret(maps: IntervalMaps, ctx: InterpretContext): { counters: SampleCounter[]; histograms: SampleHistogram[] };
-  /** Summary figures keyed as meta.summary declares; durationS is the sum of the intervals. */
-  summarize(data: ProbeRunData, durationS: number): Record<string, number | null>;
+  /** Summary figures keyed as meta.summary declares. */
+  summarize(agg: RunAggregate): Record<string, number | null>;
 }
 
 /** One interval of live data, as handed to onSample (e.g. for Prometheus). */

@@ -26,7 +26,7 @@ export interface HistEntry {
 
 export function histEntries(maps: IntervalMaps, name: string): HistEntry[] {
   const record = maps.get(name);
-  if (!record || record.type !== "hist") return [];
+  if (record?.type !== "hist") return [];
   if (!record.data.keyed) return [{ parts: [], buckets: record.data.value }];
   return record.data.entries.map((e) => ({ parts: e.parts, buckets: e.value }));
 }

@@ -1,0 +1,16 @@
+import { ProbeJobs } from "~/components/probes/probe-jobs";
+import { getSession } from "~/server/auth/session";
+
+export default async function ProbesPage() {
+  const session = await getSession();
+  return (
+    <>
+      <h1>eBPF probes</h1>
+      <p className="muted">
+        Kernel probes (bpftrace) run on the worker&apos;s machine, attached to a benchmark or on their own. A probe this machine
+        cannot run says why instead of showing numbers.
+      </p>
+      <ProbeJobs isAdmin={session?.user.role === "ADMIN"} />
+    </>
+  );
+}

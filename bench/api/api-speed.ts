@@ -1,0 +1,116 @@
+import { fmtRate, fmtUs } from "~/bench/lib/format";
+import { errorRow, measuredRow, type Row } from "~/bench/lib/table";
+import { asTrpcCalls, dashboardEndpoints, type Endpoint } from "./endpoints";
+import { checkPaths, type HttpLoad, loadPaths } from "./http-load";
+import { deepCursor, keysetTiming } from "./keyset";
+import { loginCookie } from "./login";
+import { startApp } from "./next-app";
+import { BENCH_USER, seedBenchDatabase } from "./seed";
+import { type EndpointSql, endpointSql } from "./sql-timing";
+import { trpcBatchPath } from "./trpc-url";
+
+const SECTION = "2";
+const CLIENTS = [1, 50] as const;
+
+export interface ApiOptions {
+  quick: boolean;
+  repo: string;
+  runDir: string;
+  databaseUrl: string;
+  queuePrefix: string;
+  log: (m: string) => void;
+}
+
+function endpointRows(e: Endpoint, sql: EndpointSql | undefined, loads: Map<number, HttpLoad>): Row[] {
+  const sqlUs = sql ? sql.executionMs * 1000 : null;
+  return CLIENTS.map((clients, i) => {
+    const l = loads.get(clients);
+    const throughput = CLIENTS.map((c) => `${fmtRate(loads.get(c)?.rps)} at ${c}`).join(", ");
+    const errors = [...loads.values()].reduce((a, x) => a + x.errors, 0);
+    return measuredRow({
+      section: SECTION,
+      figure: `${e.label}, ${clients} client${clients > 1 ? "s" : ""}: p50 · p95 vs SQL`,
+      ours: l?.p50Us ?? null,
+      reference: sqlUs,
+      unit: "us",
+      oursText: l ? `p50 ${fmtUs(l.p50Us)} · p95 ${fmtUs(l.p95Us)}` : "—",
+      referenceText: sql ? `${fmtUs(sqlUs)} SQL (${sql.statements} stmt)` : "—",
+      target: { kind: "none" },
+      ...(i === 0 && sql
+        ? {
+            note: `${throughput} clients${errors > 0 ? `; ${errors} failed requests` : ""}. Ratio = HTTP p50 / EXPLAIN ANALYZE execution time of the SQL Prisma sent (median of sampled requests; planning ${fmtUs(sql.planningMs * 1000)} more). Plans: ${sql.shapes.join(" | ")}.`,
+          }
+        : {}),
+    });
+  });
+}
+
+/** Section 2: the dashboard's tRPC endpoints on the production build, against 10,000 seeded runs. */
+export async function apiSpeed(opts: ApiOptions): Promise<Row[]> {
+  const seconds = opts.quick ? 2 : 8;
+  const samples = opts.quick ? 3 : 8;
+  const repeats = opts.quick ? 3 : 10;
+  let seeded: Awaited<ReturnType<typeof seedBenchDatabase>>;
+  let endpoints: Endpoint[];
+  let sql: Map<string, EndpointSql>;
+  let keysetRow: Row;
+  try {
+    seeded = await seedBenchDatabase(opts.databaseUrl, opts.log);
+    endpoints = dashboardEndpoints(seeded.detailIds, seeded.cursorIds);
+    const deep = await deepCursor(opts.databaseUrl);
+    const session = {
+      user: { id: seeded.userId, email: BENCH_USER.email, role: "VIEWER" as const },
+      expires: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    opts.log("capturing the SQL of each endpoint and timing it with EXPLAIN ANALYZE");
+    const deepEndpoint: Endpoint = {
+      key: "list-deep",
+      label: "deep page",
+      batches: [[{ procedure: "runs.list", input: { limit: 25, cursor: deep } }]],
+    };
+    sql = await endpointSql(opts.databaseUrl, session, [...endpoints, deepEndpoint], samples, repeats);
+    const keyset = await keysetTiming(opts.databaseUrl, seeded.cursorIds.slice(0, samples), deep, repeats);
+    const prisma = sql.get("list-cursor");
+    keysetRow = measuredRow({
+      section: SECTION,
+      figure: "runs.list cursor page, SQL only: Prisma's cursor shape vs a hand-written row-value keyset query",
+      ours: prisma ? prisma.executionMs * 1000 : null,
+      reference: keyset.medianMs * 1000,
+      unit: "us",
+      target: { kind: "none" },
+      note: `EXPLAIN ANALYZE, median over random cursors. On the last page (oldest runs): Prisma ${fmtUs((sql.get("list-deep")?.executionMs ?? Number.NaN) * 1000)} vs keyset ${fmtUs(keyset.deepestMs * 1000)}. Keyset plan: ${keyset.shape}. Hand-written SQL: WHERE ("createdAt","id") < (SELECT "createdAt","id" FROM "BenchmarkRun" WHERE "id" = $1) ORDER BY "createdAt" DESC, "id" DESC LIMIT 26.`,
+    });
+  } catch (error) {
+    return [errorRow(SECTION, "Dashboard API: seeding or SQL timing", error)];
+  }
+
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  const rows: Row[] = [];
+  try {
+    opts.log("starting the production build (next start) on the bench database");
+    app = await startApp(opts.repo, opts.runDir, { databaseUrl: opts.databaseUrl, queuePrefix: opts.queuePrefix }, opts.log);
+    const cookie = await loginCookie(app.baseUrl, BENCH_USER.email, BENCH_USER.password);
+    const pathsOf = (e: Endpoint) => e.batches.map((b) => trpcBatchPath(asTrpcCalls(b)));
+    await checkPaths(
+      app.baseUrl,
+      endpoints.map((e) => pathsOf(e)[0] ?? "/"),
+      cookie,
+    );
+    opts.log("warming up the app");
+    await loadPaths(app.baseUrl, endpoints.flatMap(pathsOf), cookie, 8, opts.quick ? 1 : 3, opts.runDir);
+    for (const e of endpoints) {
+      const loads = new Map<number, HttpLoad>();
+      for (const clients of CLIENTS) {
+        opts.log(`${e.label}: ${clients} client(s), ${seconds} s`);
+        loads.set(clients, await loadPaths(app.baseUrl, pathsOf(e), cookie, clients, seconds, opts.runDir));
+      }
+      rows.push(...endpointRows(e, sql.get(e.key), loads));
+    }
+  } catch (error) {
+    rows.push(errorRow(SECTION, "Dashboard API under load", error));
+  } finally {
+    await app?.stop();
+  }
+  rows.push(keysetRow);
+  return rows;
+}

@@ -1,0 +1,41 @@
+import type { TrpcCall } from "./trpc-url";
+
+/** A query call of the runs router, typed by procedure so it can also be made in-process. */
+export type RunsCall =
+  | { procedure: "runs.list"; input: { limit: number; cursor?: string; status?: "FAILED" } }
+  | { procedure: "runs.get"; input: { id: string } };
+
+/** One dashboard request shape: each batch is one HTTP request (one tRPC batch). */
+export interface Endpoint {
+  key: string;
+  label: string;
+  batches: RunsCall[][];
+}
+
+const PAGE = 25; // what the runs table asks for
+
+/** The dashboard's requests against the seeded runs; `ids` are finished runs, `cursors` any runs. */
+export function dashboardEndpoints(ids: readonly string[], cursors: readonly string[]): Endpoint[] {
+  const get = (id: string): RunsCall => ({ procedure: "runs.get", input: { id } });
+  const compare: RunsCall[][] = [];
+  for (let i = 0; i + 8 <= ids.length; i += 8) compare.push(ids.slice(i, i + 8).map(get));
+  return [
+    { key: "list-first", label: "runs.list, first page (25)", batches: [[{ procedure: "runs.list", input: { limit: PAGE } }]] },
+    {
+      key: "list-cursor",
+      label: "runs.list, page after a random cursor",
+      batches: cursors.map((cursor) => [{ procedure: "runs.list", input: { limit: PAGE, cursor } }]),
+    },
+    {
+      key: "list-status",
+      label: "runs.list, status=FAILED filter, first page",
+      batches: [[{ procedure: "runs.list", input: { limit: PAGE, status: "FAILED" } }]],
+    },
+    { key: "get", label: "runs.get (one run with its results)", batches: ids.map((id) => [get(id)]) },
+    { key: "compare8", label: "comparison of 8 runs = 8 × runs.get in one batched HTTP call", batches: compare },
+  ];
+}
+
+export function asTrpcCalls(batch: readonly RunsCall[]): TrpcCall[] {
+  return batch.map((c) => ({ procedure: c.procedure, input: c.input }));
+}

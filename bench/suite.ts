@@ -1,0 +1,102 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureDatabase, migrate } from "~/server/db/migrate";
+import { apiSpeed } from "./api/api-speed";
+import { applyBenchEnv } from "./env";
+import { parseArgs, wants } from "./lib/args";
+import { fmtPct } from "./lib/format";
+import { busyShare, describeMachine, type Machine } from "./lib/machine";
+import { couldNotMeasure, notMeasuredRow, type Row, renderMarkdown } from "./lib/table";
+import { loadgenFidelity } from "./loadgen/fidelity";
+import type { RateRun } from "./loadgen/rate-latency";
+import { pendingRows } from "./pending";
+import { storageRows } from "./storage/storage";
+
+const REPO = fileURLToPath(new URL("../", import.meta.url));
+const RESULTS = path.join(REPO, "bench", "results");
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function header(machine: Machine, quick: boolean): string {
+  return [
+    `# MeshBench bench${quick ? " (--quick)" : ""}`,
+    "",
+    `${new Date().toISOString()} · ${machine.cores} cores, ${machine.cpuModel} · Linux ${machine.kernel} · node ${machine.node} · ${machine.nginx} · ${machine.wrk}`,
+    `Background load before the bench: ${fmtPct(machine.busyShare, 0)} of all cores busy, load average ${machine.loadAverage.join(" ")}.`,
+    "",
+  ].join("\n");
+}
+
+/** Runs the sections, prints the table, writes bench/results/latest.json. Returns the exit code. */
+export async function runSuite(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const env = applyBenchEnv();
+  const started = Date.now();
+  const runDir = path.join(RESULTS, "run");
+  await mkdir(runDir, { recursive: true });
+  const machine = await describeMachine();
+  if (machine.busyShare > 0.25)
+    log(`warning: ${fmtPct(machine.busyShare, 0)} of the CPU is busy with other work: figures will be noisy`);
+  const rows: Row[] = [];
+  let rateRuns: RateRun[] = [];
+  if (wants(args, "1")) {
+    log("section 1: load generator fidelity vs wrk");
+    const r = await loadgenFidelity({ quick: args.quick, runDir, log });
+    rows.push(...r.rows);
+    rateRuns = r.rateRuns;
+  }
+  if (wants(args, "2")) {
+    log("section 2: dashboard API speed");
+    rows.push(
+      ...(await apiSpeed({
+        quick: args.quick,
+        repo: REPO,
+        runDir,
+        databaseUrl: env.databaseUrl,
+        queuePrefix: env.queuePrefix,
+        log,
+      })),
+    );
+  }
+  if (wants(args, "3")) {
+    log("section 3: storage per run");
+    await ensureDatabase(env.databaseUrl);
+    await migrate(env.databaseUrl);
+    if (!wants(args, "1")) {
+      rows.push(
+        notMeasuredRow(
+          "3",
+          "Storage of a real run",
+          "< 16 KB",
+          "needs section 1's runs (run without --only, or with --only=1,3)",
+        ),
+      );
+    }
+    rows.push(...(await storageRows(env.databaseUrl, rateRuns, wants(args, "1"))));
+  }
+  if (wants(args, "4")) rows.push(...pendingRows(REPO));
+
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const busyAfter = await busyShare();
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`;
+  const table = renderMarkdown(rows);
+  process.stdout.write(
+    `${header(machine, args.quick)}\n${table}\n${command} · ${seconds} s · CPU busy right after: ${fmtPct(busyAfter, 0)}\n`,
+  );
+  await mkdir(RESULTS, { recursive: true });
+  const json = {
+    generatedAt: new Date().toISOString(),
+    command,
+    quick: args.quick,
+    durationSeconds: seconds,
+    machine,
+    busyAfter,
+    rows,
+  };
+  await writeFile(path.join(RESULTS, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
+  log(`wrote bench/results/latest.json (${rows.length} rows) in ${seconds} s`);
+  return couldNotMeasure(rows) ? 1 : 0;
+}

@@ -1,0 +1,35 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "~/trpc/react";
+import { ProbeResultCard, type StoredProbeResult } from "./probe-result-card";
+
+/** The run's eBPF probe results, one card per probe; refreshed while the run is in progress. */
+export function KernelSection({ runId, probes, active }: { runId: string; probes: readonly string[]; active: boolean }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.probes.forRun.queryOptions({ runId }, { refetchInterval: active ? 3_000 : false }));
+  if (probes.length === 0) return null;
+  const byProbe = new Map<string, StoredProbeResult[]>(probes.map((p) => [p, []]));
+  for (const r of query.data ?? []) byProbe.get(r.probe)?.push(r);
+  return (
+    <section data-testid="kernel-section">
+      <div className="toolbar">
+        <h2 style={{ margin: 0 }}>Kernel (eBPF probes)</h2>
+        <span className="muted">per repetition; live values are in the charts above while the run executes</span>
+      </div>
+      {query.isError && <div className="form-error">Could not load probe results: {query.error.message}</div>}
+      {[...byProbe].map(([probe, results]) =>
+        results.length === 0 ? (
+          <div className="panel" key={probe}>
+            <h2>{probe}</h2>
+            <div className="empty">
+              {active ? "Results appear after each repetition." : "No result was stored for this probe."}
+            </div>
+          </div>
+        ) : (
+          <ProbeResultCard key={probe} probe={probe} results={results} />
+        ),
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,461 @@
+import type { HistBucket } from "./bpftrace";
+import { type Histogram, type SpectrumPoint, summarize } from "./histogram";
+import { type BackendKind, MESHES, type MeshProfile } from "./meshes";
+import { isProbeName, PROBES } from "./probes";
+import type { ComponentUsage, LatencySummary } from "./result";
+import type { RunSpec } from "./spec";
+import {
+  BOOTSTRAP_ITERATIONS,
+  type BootstrapReplicates,
+  CONFIDENCE,
+  type Estimate,
+  KEY_PERCENTILE_NAMES,
+  type KeyPercentile,
+  type Overhead,
+  overhead,
+  type PercentileRow,
+  runStatistics,
+  seedFromString,
+  type Verdict,
+  verdictFor,
+} from "./stats";
+import { type ComparisonWarning, comparisonWarnings, loadGeneratorOf, specDifferences, type WarningRun } from "./warnings";
+
+/**
+ * A comparison of 1-8 finished runs: everything the compare page, the reports and the exports show,
+ * computed once from plain inputs (no I/O). With one run it is a run report without overheads.
+ */
+
+export const MIN_COMPARE_RUNS = 2;
+export const MAX_COMPARE_RUNS = 8;
+
+export interface CompareRepetitionInput {
+  iteration: number;
+  requestedQps: number | null;
+  actualQps: number;
+  count: number;
+  errorCount: number;
+  errors: Record<string, number>;
+  histogram: Histogram;
+  components: ComponentUsage[];
+  measuredSeconds: number;
+}
+
+export interface ProbeHistogramInput {
+  metric: string;
+  labels: Record<string, string>;
+  unit: string;
+  buckets: HistBucket[];
+  count: number;
+}
+
+export interface ProbeRowInput {
+  probe: string;
+  iteration: number | null;
+  node: string;
+  available: boolean;
+  reason: string | null;
+  summary: Record<string, number | null>;
+  histograms: ProbeHistogramInput[];
+}
+
+export interface CompareRunInput {
+  id: string;
+  name: string;
+  mesh: string;
+  backend: BackendKind;
+  status: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdBy: string | null;
+  spec: RunSpec | null;
+  repetitions: CompareRepetitionInput[];
+  probes: ProbeRowInput[];
+}
+
+export interface ResourceUsage {
+  component: string;
+  role: ComponentUsage["role"];
+  /** Mean CPU cores over repetitions; null when never measured. */
+  cpuCores: number | null;
+  /** Highest peak resident memory over repetitions. */
+  maxRssBytes: number | null;
+}
+
+export interface RepetitionRow {
+  iteration: number;
+  requestedQps: number | null;
+  actualQps: number;
+  count: number;
+  errorCount: number;
+  p50Us: number | null;
+  p99Us: number | null;
+  p999Us: number | null;
+}
+
+export interface ComparedRun {
+  id: string;
+  name: string;
+  mesh: string;
+  meshLabel: string;
+  backend: BackendKind;
+  status: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdBy: string | null;
+  spec: RunSpec | null;
+  loadGenerator: string;
+  requestedQps: number | null;
+  repetitions: number;
+  requestCount: number;
+  errorCount: number;
+  /** failed / (failed + successful); null when nothing was sent */
+  errorRate: number | null;
+  errorsByKind: Record<string, number>;
+  summary: LatencySummary | null;
+  latency: Record<KeyPercentile, Estimate>;
+  tailSamples: Record<KeyPercentile, number>;
+  throughput: Estimate;
+  spectrum: SpectrumPoint[];
+  percentiles: PercentileRow[];
+  /** Against the comparison's baseline; null for the baseline itself and for a one-run report. */
+  overhead: Record<KeyPercentile, Overhead | null> | null;
+  resources: ResourceUsage[];
+  /** CPU time spent per request (µs), by all processes and by the proxies alone. */
+  cpuUsPerRequest: { total: number | null; proxy: number | null };
+  perRepetition: RepetitionRow[];
+}
+
+export interface ProbeRunEntry {
+  runId: string;
+  /** Rows found (one per repetition, or one for the run). */
+  rows: number;
+  available: boolean;
+  reason: string | null;
+  /** Median over repetitions of each summary figure. */
+  summary: { key: string; label: string; unit: string; value: number | null }[];
+  /** The probe's run-total histogram (labels {}), merged over repetitions; null for rate probes. */
+  histogram: { metric: string; unit: string; buckets: HistBucket[]; count: number } | null;
+}
+
+export interface ProbeComparison {
+  probe: string;
+  title: string;
+  description: string;
+  unit: string;
+  runs: ProbeRunEntry[];
+}
+
+export type BestMetric = "p50" | "p99" | "p999" | "throughput" | "cpu";
+
+export interface Comparison {
+  /** null for a one-run report */
+  baselineId: string | null;
+  confidence: number;
+  bootstrapIterations: number;
+  runs: ComparedRun[];
+  warnings: ComparisonWarning[];
+  /** Run ids holding the best value of each metric (ties included); empty with one run. */
+  best: Record<BestMetric, string[]>;
+  probes: ProbeComparison[];
+  /** Every component seen, in a stable order (load generator, apps, proxies, control plane). */
+  components: { component: string; role: ComponentUsage["role"] }[];
+}
+
+const ROLE_ORDER: ComponentUsage["role"][] = ["loadgen", "app", "proxy", "control-plane"];
+
+function meshLabel(mesh: string): string {
+  return mesh in MESHES ? MESHES[mesh as MeshProfile].label : mesh;
+}
+
+function mean(values: number[]): number | null {
+  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function resourcesOf(reps: CompareRepetitionInput[]): ResourceUsage[] {
+  const byName = new Map<string, { role: ComponentUsage["role"]; cpu: number[]; rss: number[] }>();
+  for (const rep of reps) {
+    for (const c of rep.components) {
+      const entry = byName.get(c.component) ?? { role: c.role, cpu: [], rss: [] };
+      if (c.cpuCores !== null && Number.isFinite(c.cpuCores)) entry.cpu.push(c.cpuCores);
+      if (c.maxRssBytes !== null && Number.isFinite(c.maxRssBytes)) entry.rss.push(c.maxRssBytes);
+      byName.set(c.component, entry);
+    }
+  }
+  return [...byName.entries()]
+    .map(([component, e]) => ({
+      component,
+      role: e.role,
+      cpuCores: mean(e.cpu),
+      maxRssBytes: e.rss.length > 0 ? Math.max(...e.rss) : null,
+    }))
+    .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.component.localeCompare(b.component));
+}
+
+/** CPU µs per successful request, per repetition, averaged; null when no CPU figure exists. */
+function cpuPerRequest(reps: CompareRepetitionInput[], roles: ComponentUsage["role"][] | null): number | null {
+  const perRep: number[] = [];
+  for (const rep of reps) {
+    const cpus = rep.components.filter((c) => (roles ? roles.includes(c.role) : true)).map((c) => c.cpuCores);
+    if (cpus.length === 0 || cpus.some((c) => c === null) || rep.actualQps <= 0) continue;
+    const cores = cpus.reduce<number>((a, b) => a + (b ?? 0), 0);
+    perRep.push((cores / rep.actualQps) * 1_000_000);
+  }
+  return mean(perRep);
+}
+
+function probeComparisons(runs: CompareRunInput[]): ProbeComparison[] {
+  const names = [...new Set(runs.flatMap((r) => r.probes.map((p) => p.probe)))].sort();
+  return names.map((probe) => {
+    const meta = isProbeName(probe) ? PROBES[probe] : null;
+    const entries: ProbeRunEntry[] = runs.map((run) => {
+      const rows = run.probes.filter((p) => p.probe === probe);
+      const available = rows.filter((p) => p.available);
+      const keys = meta
+        ? meta.summary.map((s) => ({ key: s.key, label: s.label, unit: s.unit }))
+        : [...new Set(available.flatMap((p) => Object.keys(p.summary)))].map((key) => ({ key, label: key, unit: "" }));
+      const summary = keys.map((k) => ({
+        ...k,
+        value: median(
+          available.map((p) => p.summary[k.key]).filter((v): v is number => typeof v === "number" && Number.isFinite(v)),
+        ),
+      }));
+      // The run-total histogram of the probe's first histogram metric: labels {} is the total.
+      let histogram: ProbeRunEntry["histogram"] = null;
+      for (const row of available) {
+        const total = row.histograms.find((h) => Object.keys(h.labels).length === 0) ?? row.histograms[0];
+        if (!total) continue;
+        if (!histogram) {
+          histogram = {
+            metric: total.metric,
+            unit: total.unit,
+            buckets: total.buckets.map((b) => ({ ...b })),
+            count: total.count,
+          };
+          continue;
+        }
+        if (total.metric !== histogram.metric) continue;
+        for (const b of total.buckets) {
+          const same = histogram.buckets.find((x) => x.min === b.min && x.max === b.max);
+          if (same) same.count += b.count;
+          else histogram.buckets.push({ ...b });
+        }
+        histogram.count += total.count;
+      }
+      histogram?.buckets.sort((a, b) => (a.min ?? Number.NEGATIVE_INFINITY) - (b.min ?? Number.NEGATIVE_INFINITY));
+      return {
+        runId: run.id,
+        rows: rows.length,
+        available: available.length > 0,
+        reason: available.length > 0 ? null : (rows.find((r) => r.reason)?.reason ?? (rows.length === 0 ? "not run" : null)),
+        summary,
+        histogram,
+      };
+    });
+    return {
+      probe,
+      title: meta?.title ?? probe,
+      description: meta?.description ?? "",
+      unit: meta?.unit ?? "",
+      runs: entries,
+    };
+  });
+}
+
+function bestOf(runs: ComparedRun[], value: (r: ComparedRun) => number | null, lowerIsBetter: boolean): string[] {
+  if (runs.length < 2) return [];
+  const scored = runs.map((r) => ({ id: r.id, v: value(r) })).filter((x): x is { id: string; v: number } => x.v !== null);
+  if (scored.length < 2) return [];
+  const target = lowerIsBetter ? Math.min(...scored.map((x) => x.v)) : Math.max(...scored.map((x) => x.v));
+  const best = scored.filter((x) => x.v === target).map((x) => x.id);
+  // A tie of every run is no "best": highlighting all of them would say nothing.
+  return best.length === scored.length ? [] : best;
+}
+
+/** The run the others are measured against: the chosen one, else the first "baseline" profile run, else the first. */
+export function pickBaseline(runs: { id: string; mesh: string }[], requested?: string | null): string | null {
+  if (runs.length < 2) return null;
+  if (requested && runs.some((r) => r.id === requested)) return requested;
+  return (runs.find((r) => r.mesh === "baseline") ?? runs[0])?.id ?? null;
+}
+
+interface ComputedRun {
+  run: ComparedRun;
+  replicates: BootstrapReplicates | null;
+}
+
+function computeRun(input: CompareRunInput, iterations: number): ComputedRun {
+  const reps = input.repetitions;
+  const { stats, replicates } = runStatistics(
+    reps.map((r) => ({ histogram: r.histogram, actualQps: r.actualQps })),
+    { seed: seedFromString(input.id), iterations },
+  );
+  const requestCount = reps.reduce((a, r) => a + r.count, 0);
+  const errorCount = reps.reduce((a, r) => a + r.errorCount, 0);
+  const errorsByKind: Record<string, number> = {};
+  for (const r of reps) for (const [k, n] of Object.entries(r.errors)) errorsByKind[k] = (errorsByKind[k] ?? 0) + n;
+  const requestedQps = input.spec?.mode === "fixed-rate" ? (input.spec.rate ?? null) : null;
+  return {
+    replicates,
+    run: {
+      id: input.id,
+      name: input.name,
+      mesh: input.mesh,
+      meshLabel: meshLabel(input.mesh),
+      backend: input.backend,
+      status: input.status,
+      createdAt: input.createdAt,
+      startedAt: input.startedAt,
+      finishedAt: input.finishedAt,
+      createdBy: input.createdBy,
+      spec: input.spec,
+      loadGenerator: loadGeneratorOf(input.backend, input.spec),
+      requestedQps,
+      repetitions: reps.length,
+      requestCount,
+      errorCount,
+      errorRate: requestCount + errorCount > 0 ? errorCount / (requestCount + errorCount) : null,
+      errorsByKind,
+      summary: stats.summary,
+      latency: stats.latency,
+      tailSamples: stats.tailSamples,
+      throughput: stats.throughput,
+      spectrum: stats.spectrum,
+      percentiles: stats.percentiles,
+      overhead: null,
+      resources: resourcesOf(reps),
+      cpuUsPerRequest: { total: cpuPerRequest(reps, null), proxy: cpuPerRequest(reps, ["proxy"]) },
+      perRepetition: reps.map((r) => {
+        const s = summarize(r.histogram);
+        return {
+          iteration: r.iteration,
+          requestedQps: r.requestedQps,
+          actualQps: r.actualQps,
+          count: r.count,
+          errorCount: r.errorCount,
+          p50Us: s?.p50Us ?? null,
+          p99Us: s?.p99Us ?? null,
+          p999Us: s?.p999Us ?? null,
+        };
+      }),
+    },
+  };
+}
+
+function toWarningRun(r: ComparedRun): WarningRun {
+  const rates = r.perRepetition.map((p) => p.actualQps);
+  return {
+    id: r.id,
+    name: r.name,
+    backend: r.backend,
+    spec: r.spec,
+    repetitions: r.repetitions,
+    achievedQps: r.throughput.value,
+    minAchievedQps: rates.length > 0 ? Math.min(...rates) : null,
+    requestCount: r.requestCount,
+    errorCount: r.errorCount,
+    errorsByKind: r.errorsByKind,
+    tailSamples: r.tailSamples,
+  };
+}
+
+export interface BuildOptions {
+  baselineId?: string | null;
+  iterations?: number;
+}
+
+export function buildComparison(inputs: readonly CompareRunInput[], options: BuildOptions = {}): Comparison {
+  const iterations = options.iterations ?? BOOTSTRAP_ITERATIONS;
+  const computed = inputs.map((input) => computeRun(input, iterations));
+  const baselineId = pickBaseline([...inputs], options.baselineId);
+  const base = computed.find((c) => c.run.id === baselineId);
+  if (base) {
+    for (const c of computed) {
+      if (c === base) continue;
+      c.run.overhead = Object.fromEntries(
+        KEY_PERCENTILE_NAMES.map((k) => [
+          k,
+          overhead(
+            c.run.latency[k].value,
+            base.run.latency[k].value,
+            c.replicates?.percentiles[k] ?? null,
+            base.replicates?.percentiles[k] ?? null,
+          ),
+        ]),
+      ) as Record<KeyPercentile, Overhead | null>;
+    }
+  }
+  const runs = computed.map((c) => c.run);
+  const components = new Map<string, ComponentUsage["role"]>();
+  for (const r of runs) for (const c of r.resources) if (!components.has(c.component)) components.set(c.component, c.role);
+  return {
+    baselineId,
+    confidence: CONFIDENCE,
+    bootstrapIterations: iterations,
+    runs,
+    warnings: comparisonWarnings(runs.map(toWarningRun)),
+    best: {
+      p50: bestOf(runs, (r) => r.latency.p50.value, true),
+      p99: bestOf(runs, (r) => r.latency.p99.value, true),
+      p999: bestOf(runs, (r) => r.latency.p999.value, true),
+      // at display precision: 300.4 vs 299.8 rps both read "300 rps", and neither is better
+      throughput: bestOf(
+        runs,
+        (r) => (r.throughput.value === null ? null : Number(r.throughput.value.toFixed(r.throughput.value >= 100 ? 0 : 1))),
+        false,
+      ),
+      cpu: bestOf(runs, (r) => r.cpuUsPerRequest.total, true),
+    },
+    probes: probeComparisons([...inputs]),
+    components: [...components.entries()]
+      .map(([component, role]) => ({ component, role }))
+      .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.component.localeCompare(b.component)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regression against a profile's baseline run
+
+export interface RegressionResult {
+  runId: string;
+  baselineRunId: string;
+  /** p99 of the run and of the baseline, µs */
+  p99Us: number | null;
+  baselineP99Us: number | null;
+  change: Overhead | null;
+  /** null when it cannot be decided (no data); "not comparable" when the specs differ. */
+  verdict: Verdict | "not comparable" | null;
+  /** Spec fields that differ (e.g. "Load"), which make the verdict "not comparable". */
+  differences: string[];
+}
+
+/** Whether the run's p99 moved beyond the 95% interval of its difference from the baseline's. */
+export function regression(run: CompareRunInput, baseline: CompareRunInput, iterations = BOOTSTRAP_ITERATIONS): RegressionResult {
+  const a = computeRun(run, iterations);
+  const b = computeRun(baseline, iterations);
+  const change = overhead(
+    a.run.latency.p99.value,
+    b.run.latency.p99.value,
+    a.replicates?.percentiles.p99 ?? null,
+    b.replicates?.percentiles.p99 ?? null,
+  );
+  const differences = specDifferences(toWarningRun(a.run), toWarningRun(b.run));
+  return {
+    runId: run.id,
+    baselineRunId: baseline.id,
+    p99Us: a.run.latency.p99.value,
+    baselineP99Us: b.run.latency.p99.value,
+    change,
+    verdict: differences.length > 0 ? "not comparable" : verdictFor(change),
+    differences,
+  };
+}

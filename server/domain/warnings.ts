@@ -1,0 +1,224 @@
+import type { BackendKind } from "./meshes";
+import type { RunSpec } from "./spec";
+import { KEY_PERCENTILE_NAMES, KEY_PERCENTILES, type KeyPercentile, MIN_TAIL_SAMPLES } from "./stats";
+
+/**
+ * What a reader of a comparison must know before trusting it, in plain words. Pure: the compare
+ * page, the reports and the exports all show the same list.
+ */
+
+/** Achieved below this fraction of the requested rate means the system could not keep up. */
+export const RATE_SHORTFALL_FRACTION = 0.05;
+
+export type WarningCode =
+  | "spec-missing"
+  | "differs-rate"
+  | "differs-connections"
+  | "differs-payload"
+  | "differs-duration"
+  | "differs-warmup"
+  | "differs-load-generator"
+  | "differs-backend"
+  | "rate-shortfall"
+  | "few-samples"
+  | "errors"
+  | "single-repetition";
+
+export interface ComparisonWarning {
+  code: WarningCode;
+  severity: "warning" | "info";
+  message: string;
+  /** Runs the warning is about (all runs for a difference). */
+  runIds: string[];
+}
+
+export interface WarningRun {
+  id: string;
+  name: string;
+  backend: BackendKind;
+  spec: RunSpec | null;
+  repetitions: number;
+  /** Mean achieved rate over repetitions, and the worst repetition's. */
+  achievedQps: number | null;
+  minAchievedQps: number | null;
+  requestCount: number;
+  errorCount: number;
+  errorsByKind: Record<string, number>;
+  tailSamples: Record<KeyPercentile, number>;
+}
+
+/** The load generator a run used, as a reader would name it. */
+export function loadGeneratorOf(backend: BackendKind, spec: RunSpec | null): string {
+  const loop = spec?.mode === "max" ? "closed loop" : "open loop";
+  return backend === "KUBERNETES" ? `fortio (${loop})` : `MeshBench built-in (${loop})`;
+}
+
+export function describeLoad(spec: RunSpec | null): string {
+  if (!spec) return "unknown";
+  return spec.mode === "max" ? "max throughput" : `${spec.rate ?? "?"} req/s`;
+}
+
+interface Dimension {
+  code: WarningCode;
+  label: string;
+  severity: "warning" | "info";
+  value: (run: WarningRun) => string;
+  why: string;
+}
+
+const DIMENSIONS: Dimension[] = [
+  {
+    code: "differs-rate",
+    label: "Load",
+    severity: "warning",
+    value: (r) => describeLoad(r.spec),
+    why: "latency depends on load, so these percentiles were measured under different conditions.",
+  },
+  {
+    code: "differs-connections",
+    label: "Connections",
+    severity: "warning",
+    value: (r) => `${r.spec?.connections ?? "?"} connections`,
+    why: "the number of connections changes queueing in every hop.",
+  },
+  {
+    code: "differs-payload",
+    label: "Response payload",
+    severity: "warning",
+    value: (r) => `${r.spec?.payloadBytes ?? "?"} B`,
+    why: "bigger payloads take longer to copy through every proxy.",
+  },
+  {
+    code: "differs-duration",
+    label: "Duration",
+    severity: "warning",
+    value: (r) => `${r.spec?.durationSeconds ?? "?"} s`,
+    why: "longer runs see more rare events, so their tails are not directly comparable.",
+  },
+  {
+    code: "differs-warmup",
+    label: "Warm-up",
+    severity: "info",
+    value: (r) => `${r.spec?.warmupSeconds ?? "?"} s`,
+    why: "a short warm-up can leave cold caches and connection set-up in the measurement.",
+  },
+  {
+    code: "differs-load-generator",
+    label: "Load generator",
+    severity: "warning",
+    value: (r) => loadGeneratorOf(r.backend, r.spec),
+    why: "load generators measure latency differently (open loop counts from the intended send time).",
+  },
+  {
+    code: "differs-backend",
+    label: "Backend",
+    severity: "warning",
+    value: (r) => r.backend.toLowerCase(),
+    why: "local processes and Kubernetes pods are different environments.",
+  },
+];
+
+function quote(name: string): string {
+  return `“${name}”`;
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** Spec fields that differ between two runs, by label (e.g. ["Load", "Connections"]). */
+export function specDifferences(a: WarningRun, b: WarningRun): string[] {
+  return DIMENSIONS.filter((d) => d.severity === "warning" && d.value(a) !== d.value(b)).map((d) => d.label);
+}
+
+export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarning[] {
+  const out: ComparisonWarning[] = [];
+  const withSpec = runs.filter((r) => r.spec !== null);
+  for (const r of runs) {
+    if (!r.spec) {
+      out.push({
+        code: "spec-missing",
+        severity: "warning",
+        message: `${quote(r.name)} has no valid stored spec: its load, connections and payload are unknown.`,
+        runIds: [r.id],
+      });
+    }
+  }
+
+  if (withSpec.length > 1) {
+    for (const d of DIMENSIONS) {
+      const groups = new Map<string, WarningRun[]>();
+      for (const r of withSpec) groups.set(d.value(r), [...(groups.get(d.value(r)) ?? []), r]);
+      if (groups.size < 2) continue;
+      const parts = [...groups.entries()].map(([value, rs]) => `${value} (${rs.map((r) => quote(r.name)).join(", ")})`);
+      out.push({
+        code: d.code,
+        severity: d.severity,
+        message: `${d.label} differs: ${parts.join(" vs ")}. ${d.why.charAt(0).toUpperCase()}${d.why.slice(1)}`,
+        runIds: withSpec.map((r) => r.id),
+      });
+    }
+  }
+
+  for (const r of runs) {
+    const requested = r.spec?.mode === "fixed-rate" ? (r.spec.rate ?? null) : null;
+    if (requested !== null && r.achievedQps !== null) {
+      const worst = r.minAchievedQps ?? r.achievedQps;
+      if (worst < requested * (1 - RATE_SHORTFALL_FRACTION)) {
+        const shortBy = ((requested - r.achievedQps) / requested) * 100;
+        const repetitionNote = r.repetitions > 1 && worst < r.achievedQps ? ` (worst repetition ${worst.toFixed(0)} req/s)` : "";
+        out.push({
+          code: "rate-shortfall",
+          severity: "warning",
+          message:
+            `${quote(r.name)} achieved ${r.achievedQps.toFixed(0)} req/s of the ${requested} req/s requested ` +
+            `(${shortBy.toFixed(1)}% short)${repetitionNote}: the system under test could not keep up, so its latencies ` +
+            "include queueing and it did not carry the same load as the others.",
+          runIds: [r.id],
+        });
+      }
+    }
+
+    const thin = KEY_PERCENTILE_NAMES.filter((k) => r.requestCount > 0 && r.tailSamples[k] < MIN_TAIL_SAMPLES);
+    if (thin.length > 0) {
+      const parts = thin.map((k) => `p${KEY_PERCENTILES[k]} rests on ${r.tailSamples[k]} slower request(s)`);
+      out.push({
+        code: "few-samples",
+        severity: "warning",
+        message:
+          `${quote(r.name)}: ${parts.join(", ")} out of ${formatCount(r.requestCount)} measured; ` +
+          `a percentile needs at least ${MIN_TAIL_SAMPLES} requests above it to mean much. Run longer or at a higher rate.`,
+        runIds: [r.id],
+      });
+    }
+
+    if (r.errorCount > 0) {
+      const total = r.requestCount + r.errorCount;
+      const kinds = Object.entries(r.errorsByKind)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, n]) => `${kind} ${formatCount(n)}`)
+        .join(", ");
+      out.push({
+        code: "errors",
+        severity: "warning",
+        message:
+          `${quote(r.name)}: ${formatCount(r.errorCount)} failed request(s) (${((r.errorCount / total) * 100).toFixed(2)}%` +
+          `${kinds ? `: ${kinds}` : ""}). Failed requests are not in its latency figures.`,
+        runIds: [r.id],
+      });
+    }
+
+    if (r.repetitions === 1) {
+      out.push({
+        code: "single-repetition",
+        severity: "info",
+        message:
+          `${quote(r.name)} has a single repetition: its intervals cover the sampling of requests only, not ` +
+          "run-to-run variation, and its throughput has no interval.",
+        runIds: [r.id],
+      });
+    }
+  }
+  return out;
+}

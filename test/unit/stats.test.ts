@@ -1,0 +1,241 @@
+import { JsHistogram } from "hdr-histogram-js";
+import { describe, expect, it } from "vitest";
+import {
+  createLatencyHistogram,
+  type Histogram,
+  mergeHistograms,
+  percentileSpectrum,
+  recordLatencyUs,
+  summarize,
+} from "~/server/domain/histogram";
+import {
+  bootstrapRun,
+  bootstrapTInterval,
+  bucketGrid,
+  countAtPercentile,
+  overhead,
+  percentileInterval,
+  runStatistics,
+  sampleBeta,
+  sampleNormal,
+  seededRng,
+  seedFromString,
+  tailSamples,
+  valueAtRank,
+  verdictFor,
+} from "~/server/domain/stats";
+
+/** Log-normal latencies (µs): a realistic right-skewed shape with known quantiles. */
+const MU = Math.log(800);
+const SIGMA = 0.5;
+const Z = { p50: 0, p99: 2.326347874, p999: 3.090232306 };
+const trueQuantile = (z: number) => Math.exp(MU + SIGMA * z);
+
+function lognormalHistogram(seed: number, n: number): Histogram {
+  const rng = seededRng(seed);
+  const h = createLatencyHistogram();
+  for (let i = 0; i < n; i++) recordLatencyUs(h, Math.exp(MU + SIGMA * sampleNormal(rng)));
+  return h;
+}
+
+function asJs(h: Histogram): JsHistogram {
+  if (!(h instanceof JsHistogram)) throw new Error("expected a JS histogram");
+  return h;
+}
+
+/** The CI is on HDR bucket values (3 significant digits): allow the true value's bucket. */
+function covers(ci: { lo: number; hi: number } | null, truth: number, histogram: Histogram): boolean {
+  if (!ci) return false;
+  const js = asJs(histogram);
+  return ci.lo <= js.highestEquivalentValue(truth) && ci.hi >= js.lowestEquivalentValue(truth);
+}
+
+describe("histogram merge", () => {
+  it("equals the histogram of the pooled samples, bucket by bucket", () => {
+    const rng = seededRng(42);
+    const parts = [createLatencyHistogram(), createLatencyHistogram(), createLatencyHistogram()];
+    const pooled = createLatencyHistogram();
+    for (let i = 0; i < 30_000; i++) {
+      // a bimodal mix with a long tail, different per part
+      const part = i % 3;
+      const value = part === 2 && rng() < 0.05 ? 20_000 + rng() * 80_000 : 200 * (part + 1) * Math.exp(0.4 * sampleNormal(rng));
+      const target = parts[part];
+      if (!target) throw new Error("unreachable");
+      recordLatencyUs(target, value);
+      recordLatencyUs(pooled, value);
+    }
+    const merged = mergeHistograms(parts);
+    expect(merged.totalCount).toBe(pooled.totalCount);
+    const a = asJs(merged);
+    const b = asJs(pooled);
+    expect(a.countsArrayLength).toBe(b.countsArrayLength);
+    for (let i = 0; i < a.countsArrayLength; i++) expect(a.getCountAtIndex(i)).toBe(b.getCountAtIndex(i));
+    expect(summarize(merged)).toEqual(summarize(pooled));
+    expect(percentileSpectrum(merged)).toEqual(percentileSpectrum(pooled));
+    // and is not the average of the parts' percentiles
+    const averaged = parts.reduce((s, h) => s + (summarize(h)?.p99Us ?? 0), 0) / parts.length;
+    expect(Math.abs(averaged - (summarize(merged)?.p99Us ?? 0))).toBeGreaterThan(1000);
+  });
+
+  it("bucket grid ranks agree with HdrHistogram's getValueAtPercentile", () => {
+    const h = lognormalHistogram(7, 12_345);
+    const grid = bucketGrid([h]);
+    const summary = summarize(h);
+    for (const p of [0.1, 1, 25, 50, 75, 90, 99, 99.9, 99.99, 100]) {
+      const rank = countAtPercentile(p, h.totalCount);
+      const expected = Math.min(h.maxValue, Math.max(summary?.minUs ?? 0, h.getValueAtPercentile(p)));
+      expect(valueAtRank(grid, [1], rank)).toBe(expected);
+    }
+    // a pool of two histograms, one counted twice, is the merge of three
+    const g = lognormalHistogram(8, 5_000);
+    const two = bucketGrid([h, g]);
+    const pooled = mergeHistograms([h, g, g]);
+    for (const p of [50, 99, 99.9]) {
+      expect(valueAtRank(two, [1, 2], countAtPercentile(p, pooled.totalCount))).toBe(
+        Math.min(pooled.maxValue, pooled.getValueAtPercentile(p)),
+      );
+    }
+  });
+
+  it("counts the requests above a percentile", () => {
+    expect(countAtPercentile(99, 1000)).toBe(990);
+    expect(tailSamples(99, 1000)).toBe(10);
+    expect(tailSamples(99.9, 2000)).toBe(2);
+    expect(tailSamples(50, 1)).toBe(0);
+  });
+});
+
+describe("random numbers", () => {
+  it("are reproducible from a seed and sample Beta with the right mean", () => {
+    const a = seededRng(seedFromString("run-a"));
+    const b = seededRng(seedFromString("run-a"));
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+    expect(seedFromString("run-a")).not.toBe(seedFromString("run-b"));
+    const rng = seededRng(1);
+    let sum = 0;
+    for (let i = 0; i < 20_000; i++) sum += sampleBeta(rng, 990, 11);
+    expect(sum / 20_000).toBeCloseTo(990 / 1001, 3);
+  });
+});
+
+describe("bootstrap confidence intervals", () => {
+  it("are deterministic for a seed", () => {
+    const reps = [1, 2, 3].map((s) => ({ histogram: lognormalHistogram(s, 3000), actualQps: 1000 + s }));
+    const one = runStatistics(reps, { seed: 99 }).stats;
+    const two = runStatistics(reps, { seed: 99 }).stats;
+    expect(one.latency).toEqual(two.latency);
+    expect(one.throughput).toEqual(two.throughput);
+    expect(one.latency.p99.ci).not.toBeNull();
+  });
+
+  for (const repetitions of [1, 3]) {
+    it(`cover the true p50, p99 and p99.9 in at least 90% of seeded trials (${repetitions} repetition(s))`, () => {
+      const trials = 200;
+      const n = repetitions === 1 ? 20_000 : 8_000;
+      const hits = { p50: 0, p99: 0, p999: 0 };
+      const widths: number[] = [];
+      for (let t = 0; t < trials; t++) {
+        const reps = Array.from({ length: repetitions }, (_, r) => ({
+          histogram: lognormalHistogram(1_000 * t + r + 1, n),
+          actualQps: 1000,
+        }));
+        const { stats } = runStatistics(reps, { seed: 7_000 + t, iterations: 1_000 });
+        const h = reps[0]?.histogram;
+        if (!h) throw new Error("unreachable");
+        for (const k of ["p50", "p99", "p999"] as const) if (covers(stats.latency[k].ci, trueQuantile(Z[k]), h)) hits[k]++;
+        const ci = stats.latency.p99.ci;
+        if (ci) widths.push((ci.hi - ci.lo) / trueQuantile(Z.p99));
+      }
+      expect(hits.p50 / trials).toBeGreaterThanOrEqual(0.9);
+      expect(hits.p99 / trials).toBeGreaterThanOrEqual(0.9);
+      expect(hits.p999 / trials).toBeGreaterThanOrEqual(0.9);
+      // and they are not uselessly wide: a p99 from tens of thousands of requests is known to a few %
+      const meanWidth = widths.reduce((a, b) => a + b, 0) / widths.length;
+      expect(meanWidth).toBeLessThan(0.15);
+    });
+  }
+
+  for (const repetitions of [2, 3, 5]) {
+    it(`cover the true mean rate over ${repetitions} repetitions in at least 90% of trials`, () => {
+      const trials = 300;
+      let hits = 0;
+      const histogram = lognormalHistogram(1, 100);
+      for (let t = 0; t < trials; t++) {
+        const rng = seededRng(50_000 + t);
+        const reps = Array.from({ length: repetitions }, () => ({ histogram, actualQps: 1000 + 20 * sampleNormal(rng) }));
+        const mean = reps.reduce((a, r) => a + r.actualQps, 0) / repetitions;
+        const replicates = bootstrapRun(reps, { seed: t, iterations: 1_000 });
+        const ci = bootstrapTInterval(mean, replicates?.throughput ?? null, repetitions);
+        if (ci && ci.lo <= 1000 && ci.hi >= 1000) hits++;
+      }
+      expect(hits / trials).toBeGreaterThanOrEqual(0.9);
+    });
+  }
+
+  it("gives no rate interval for a single repetition and nothing for an empty run", () => {
+    const { stats } = runStatistics([{ histogram: lognormalHistogram(3, 1000), actualQps: 500 }], { seed: 1 });
+    expect(stats.throughput).toEqual({ value: 500, ci: null });
+    const empty = runStatistics([{ histogram: createLatencyHistogram(), actualQps: 0 }], { seed: 1 });
+    expect(empty.replicates).toBeNull();
+    expect(empty.stats.latency.p99).toEqual({ value: null, ci: null });
+    expect(empty.stats.summary).toBeNull();
+  });
+});
+
+describe("overhead against a baseline", () => {
+  it("is run minus baseline, in µs and %, with the interval of the paired replicates", () => {
+    const run = Float64Array.from({ length: 1000 }, (_, i) => 1500 + (i % 100));
+    const base = Float64Array.from({ length: 1000 }, () => 1000);
+    const o = overhead(1550, 1000, run, base);
+    expect(o?.absoluteUs).toBe(550);
+    expect(o?.percent).toBeCloseTo(55, 10);
+    expect(o?.absoluteCi?.lo).toBeGreaterThanOrEqual(500);
+    expect(o?.absoluteCi?.hi).toBeLessThanOrEqual(599);
+    expect(o?.percentCi?.lo).toBeCloseTo((o?.absoluteCi?.lo ?? 0) / 10, 6);
+    expect(verdictFor(o)).toBe("regressed");
+  });
+
+  it("handles a faster run, an overlapping interval, a zero baseline and missing figures", () => {
+    const a = Float64Array.from([900, 950, 1000, 1050]);
+    const b = Float64Array.from([1000, 1000, 1000, 1000]);
+    expect(verdictFor(overhead(980, 1000, a, b))).toBe("no change");
+    const faster = overhead(700, 1000, Float64Array.from([690, 700, 710]), Float64Array.from([1000, 990, 1010]));
+    expect(faster?.absoluteUs).toBe(-300);
+    expect(faster?.percent).toBe(-30);
+    expect(verdictFor(faster)).toBe("improved");
+    expect(overhead(10, 0, null, null)).toEqual({ absoluteUs: 10, percent: null, absoluteCi: null, percentCi: null });
+    expect(overhead(null, 1000, null, null)).toBeNull();
+    expect(verdictFor(overhead(10, 5, null, null))).toBeNull();
+  });
+
+  it("finds a real 10% p99 slowdown between two simulated runs and none between two equal ones", () => {
+    const base = [1, 2, 3].map((s) => ({ histogram: lognormalHistogram(s, 10_000), actualQps: 1000 }));
+    const same = [4, 5, 6].map((s) => ({ histogram: lognormalHistogram(s, 10_000), actualQps: 1000 }));
+    const slower = [7, 8, 9].map((s) => {
+      const rng = seededRng(s);
+      const h = createLatencyHistogram();
+      for (let i = 0; i < 10_000; i++) recordLatencyUs(h, 1.1 * Math.exp(MU + SIGMA * sampleNormal(rng)));
+      return { histogram: h, actualQps: 1000 };
+    });
+    const b = runStatistics(base, { seed: 1 });
+    const s = runStatistics(same, { seed: 2 });
+    const w = runStatistics(slower, { seed: 3 });
+    const vs = (x: typeof b) =>
+      overhead(
+        x.stats.latency.p99.value,
+        b.stats.latency.p99.value,
+        x.replicates?.percentiles.p99 ?? null,
+        b.replicates?.percentiles.p99 ?? null,
+      );
+    expect(verdictFor(vs(s))).toBe("no change");
+    const slow = vs(w);
+    expect(verdictFor(slow)).toBe("regressed");
+    expect(slow?.percent).toBeGreaterThan(5);
+    expect(slow?.percent).toBeLessThan(15);
+  });
+
+  it("percentile intervals ignore non-finite replicates", () => {
+    expect(percentileInterval(Float64Array.from([Number.NaN, 1, 2, 3]))).toEqual({ lo: 1.05, hi: 2.95 });
+    expect(percentileInterval(null)).toBeNull();
+  });
+});
