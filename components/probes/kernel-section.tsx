@@ -1,13 +1,24 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { RunSpec } from "~/server/domain/spec";
 import { useTRPC } from "~/trpc/react";
+import { ProbeOverheadNote } from "./probe-overhead";
 import { ProbeResultCard, type StoredProbeResult } from "./probe-result-card";
 
 /** The run's eBPF probe results, one card per probe; refreshed while the run is in progress. */
-export function KernelSection({ runId, probes, active }: { runId: string; probes: readonly string[]; active: boolean }) {
+interface Props {
+  runId: string;
+  name: string;
+  spec: RunSpec | null;
+  active: boolean;
+  isAdmin: boolean;
+}
+
+export function KernelSection({ runId, name, spec, active, isAdmin }: Props) {
+  const probes = spec?.probes ?? [];
   const trpc = useTRPC();
-  const query = useQuery(trpc.probes.forRun.queryOptions({ runId }, { refetchInterval: active ? 3_000 : false }));
+  const query = useQuery(trpc.probes.forRun.queryOptions({ runId }, { enabled: probes.length > 0, refetchInterval: active ? 3_000 : false }));
   if (probes.length === 0) return null;
   const byProbe = new Map<string, StoredProbeResult[]>(probes.map((p) => [p, []]));
   for (const r of query.data ?? []) byProbe.get(r.probe)?.push(r);
@@ -18,6 +29,7 @@ export function KernelSection({ runId, probes, active }: { runId: string; probes
         <span className="muted">per repetition; live values are in the charts above while the run executes</span>
       </div>
       {query.isError && <div className="form-error">Could not load probe results: {query.error.message}</div>}
+      {spec && !active && <ProbeOverheadNote runId={runId} name={name} spec={spec} isAdmin={isAdmin} />}
       {[...byProbe].map(([probe, results]) =>
         results.length === 0 ? (
           <div className="panel" key={probe}>

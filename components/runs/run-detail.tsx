@@ -179,7 +179,7 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
         </div>
       )}
 
-      <KernelSection runId={run.id} probes={run.spec?.probes ?? []} active={active} />
+      <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} isAdmin={isAdmin} />
 
       <div className="panel">
         <h2>Specification</h2>

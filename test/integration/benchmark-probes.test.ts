@@ -3,6 +3,7 @@ import { db } from "~/server/db/client";
 import type { ProbeRunData } from "~/server/domain/probes";
 import { runSpecSchema } from "~/server/domain/spec";
 import { runQueue } from "~/server/queue/run-queue";
+import { probeOverhead } from "~/server/runs/probe-overhead";
 import { createBackend } from "~/worker/backends";
 import { processBenchmark } from "~/worker/jobs/benchmark";
 import { processProbeJob } from "~/worker/jobs/probe-job";
@@ -42,6 +43,17 @@ describe("eBPF probes attached to benchmarks and as standalone jobs", () => {
     const names = syscalls.totals.map((t) => t.labels.syscall ?? t.labels.name ?? "").join(" ");
     expect(names).toMatch(/write|sendto|writev/);
     expect(processesMentioning("bpftrace").filter((pid) => pid !== process.pid)).toEqual([]);
+
+    // Overhead: against the same spec run without probes.
+    expect((await probeOverhead(run.id))?.reference).toBeNull();
+    const plain = await queuedRun([]);
+    expect(await processBenchmark(plain.id, { createBackend, ...quiet })).toBe("SUCCEEDED");
+    const overhead = await probeOverhead(run.id);
+    expect(overhead?.reference?.id).toBe(plain.id);
+    expect(overhead?.withProbes.p50Us).toBeGreaterThan(0);
+    expect(overhead?.withoutProbes?.p50Us).toBeGreaterThan(0);
+    expect(overhead?.withoutProbes?.cpuCores).toBeGreaterThan(0);
+    expect(await probeOverhead(plain.id)).toBeNull(); // no probes, nothing to attribute
   });
 
   it("reports probes as unavailable with the reason, and the benchmark still succeeds", async () => {

@@ -5,6 +5,7 @@ import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";
 import { PROBE_NAMES } from "~/server/domain/probes";
 import { enqueueProbeJob } from "~/server/queue/probe-queue";
+import { probeOverhead } from "~/server/runs/probe-overhead";
 
 const idSchema = z.string().min(1).max(64);
 
@@ -30,6 +31,9 @@ export const probesRouter = createTRPCRouter({
       select: resultSelect,
     }),
   ),
+
+  /** This run against the same spec without probes: what probing cost in latency and CPU. */
+  overhead: protectedProcedure.input(z.object({ runId: idSchema })).query(({ input }) => probeOverhead(input.runId)),
 
   listJobs: protectedProcedure.query(() =>
     db.probeJob.findMany({
