@@ -18,7 +18,9 @@ interface Props {
 export function KernelSection({ runId, name, spec, active, isAdmin }: Props) {
   const probes = spec?.probes ?? [];
   const trpc = useTRPC();
-  const query = useQuery(trpc.probes.forRun.queryOptions({ runId }, { enabled: probes.length > 0, refetchInterval: active ? 3_000 : false }));
+  const query = useQuery(
+    trpc.probes.forRun.queryOptions({ runId }, { enabled: probes.length > 0, refetchInterval: active ? 3_000 : false }),
+  );
   if (probes.length === 0) return null;
   const byProbe = new Map<string, StoredProbeResult[]>(probes.map((p) => [p, []]));
   for (const r of query.data ?? []) byProbe.get(r.probe)?.push(r);
