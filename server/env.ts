@@ -22,6 +22,8 @@ const envSchema = z.object({
     .regex(/^[a-z0-9:_-]+$/)
     .default("meshbench"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+  /** fortio image for the Kubernetes backend's client and server pods (default: the public fortio image). */
+  FORTIO_IMAGE: z.string().min(1).optional(),
   /** How often the worker re-enqueues lost runs and fails runs of dead workers. */
   WORKER_RECONCILE_SECONDS: z.coerce.number().min(0.5).max(3600).default(15),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

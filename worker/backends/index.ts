@@ -1,4 +1,6 @@
 import type { RunSpec } from "~/server/domain/spec";
+import { env } from "~/server/env";
+import { KubernetesBackend } from "./kubernetes/kubernetes-backend";
 import { LocalBackend } from "./local/local-backend";
 import type { Backend } from "./types";
 
@@ -7,6 +9,7 @@ export function createBackend(spec: RunSpec): Backend {
     case "LOCAL":
       return new LocalBackend();
     case "KUBERNETES":
-      throw new Error("The Kubernetes backend is not available in this version yet; use the local backend.");
+      // Kubeconfig from KUBECONFIG, ~/.kube/config or the in-cluster service account.
+      return new KubernetesBackend(env.FORTIO_IMAGE ? { image: env.FORTIO_IMAGE } : {});
   }
 }

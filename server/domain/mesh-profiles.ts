@@ -1,0 +1,373 @@
+import { MESHES, type MeshProfile } from "./meshes";
+import type { ComponentUsage } from "./result";
+
+/**
+ * How each mesh is used on Kubernetes, as data (DESIGN.md's mesh table): how the benchmark's
+ * namespace and pods join the mesh, which containers to attribute CPU and memory to, when the
+ * workload counts as ready, and how to tell that the mesh is installed. Pure: the cluster backend,
+ * the cluster page and the manifests all read it.
+ *
+ * Names and labels are those of each mesh's default install (Helm charts / CLI installers); the
+ * detection lists accept the usual alternatives. Verify against a real cluster before relying on
+ * the version read-outs.
+ */
+
+export const KUBERNETES_MESHES = ["baseline", "istio", "istio-ambient", "linkerd", "cilium", "consul"] as const;
+export type KubernetesMesh = (typeof KUBERNETES_MESHES)[number];
+
+export function isKubernetesMesh(mesh: MeshProfile): mesh is KubernetesMesh {
+  return (KUBERNETES_MESHES as readonly string[]).includes(mesh);
+}
+
+/** What the benchmark's objects carry to join the mesh. */
+export interface MeshJoin {
+  namespaceLabels: Record<string, string>;
+  namespaceAnnotations: Record<string, string>;
+  /** On every pod template (server Deployment and client Job). */
+  podAnnotations: Record<string, string>;
+  podLabels: Record<string, string>;
+  /** On the client Job's pod only: lets a Job with a sidecar complete (see jobCompletion). */
+  clientPodAnnotations: Record<string, string>;
+}
+
+/** Where the CPU and memory of one component come from (cAdvisor series, per container). */
+export type ResourceSource =
+  /** A container in the benchmark's own pods (client = the fortio Job's pod, server = the Deployment's). */
+  | { kind: "workload"; pod: "client" | "server"; container: string }
+  /** Pods of the mesh outside the benchmark, e.g. a node agent or the control plane. */
+  | {
+      kind: "pods";
+      namespaces: readonly string[];
+      /** Prometheus label matcher on the pod name (regex), since cAdvisor series carry no pod labels. */
+      podNameRegex: string;
+      container: string;
+      /** node agents: only the nodes that host the client or server pods. */
+      scope: "workload-nodes" | "cluster";
+    }
+  /** Pods in the benchmark's namespace that the mesh created (e.g. an ambient waypoint), if any. */
+  | { kind: "run-namespace"; podNameRegex: string; container: string };
+
+export interface ResourceTarget {
+  component: string;
+  role: ComponentUsage["role"];
+  source: ResourceSource;
+  /** A figure that may legitimately be absent (e.g. no waypoint deployed): missing, not an error. */
+  optional?: boolean;
+}
+
+export interface MeshReadiness {
+  /** Containers each benchmark pod must run, ready, before measuring (app + sidecar = 2). */
+  containersPerPod: number;
+  /** Names that must be among them (a native sidecar shows up as a restartable init container). */
+  requiredContainers: readonly string[];
+  /** Annotations the mesh sets on a pod once it is enrolled (value "*" = any value). */
+  podAnnotations: Record<string, string>;
+}
+
+/**
+ * A Job whose pod has a sidecar never completes while the sidecar runs. native-sidecar: the proxy
+ * runs as a Kubernetes native sidecar (restartable init container, Kubernetes ≥ 1.29), stopped
+ * when the main container exits; shutdown-endpoint: the client calls the proxy's quit endpoint
+ * after fortio exits.
+ */
+export type JobCompletion =
+  | { kind: "none" }
+  | { kind: "native-sidecar" }
+  | { kind: "shutdown-endpoint"; method: "POST"; url: string };
+
+export interface DetectedWorkload {
+  kind: "Deployment" | "DaemonSet" | "StatefulSet";
+  names: readonly string[];
+  /** The version is read from this container's image tag (or the labels below, when present). */
+  container: string;
+  versionLabels: readonly string[];
+}
+
+export interface MeshDetection {
+  /** Where the mesh's components live in a default install (the first that exists is used). */
+  namespaces: readonly string[];
+  /** Every entry must be found for the mesh to count as installed. */
+  workloads: readonly DetectedWorkload[];
+  /** CustomResourceDefinitions the mesh installs; at least one must exist. */
+  crds: readonly string[];
+  /** The name the cluster page shows for the detected component. */
+  displayName: string;
+}
+
+export interface KubernetesMeshProfile {
+  mesh: KubernetesMesh;
+  label: string;
+  join: MeshJoin;
+  /** Proxy containers, node agents and the control plane; the client and server app containers are always measured too. */
+  resources: readonly ResourceTarget[];
+  readiness: MeshReadiness;
+  jobCompletion: JobCompletion;
+  /** null for baseline: nothing to detect. */
+  detection: MeshDetection | null;
+  /** What a reader must know about this profile's measurement. */
+  notes: readonly string[];
+}
+
+const noJoin: MeshJoin = {
+  namespaceLabels: {},
+  namespaceAnnotations: {},
+  podAnnotations: {},
+  podLabels: {},
+  clientPodAnnotations: {},
+};
+
+const sidecars = (container: string): ResourceTarget[] => [
+  { component: "proxy-client", role: "proxy", source: { kind: "workload", pod: "client", container } },
+  { component: "proxy-server", role: "proxy", source: { kind: "workload", pod: "server", container } },
+];
+
+const ISTIO_NAMESPACES = ["istio-system"] as const;
+const istiod: ResourceTarget = {
+  component: "istiod",
+  role: "control-plane",
+  source: { kind: "pods", namespaces: ISTIO_NAMESPACES, podNameRegex: "istiod-.*", container: "discovery", scope: "cluster" },
+};
+const istioCrds = [
+  "peerauthentications.security.istio.io",
+  "virtualservices.networking.istio.io",
+  "telemetries.telemetry.istio.io",
+];
+
+export const KUBERNETES_MESH_PROFILES: Record<KubernetesMesh, KubernetesMeshProfile> = {
+  baseline: {
+    mesh: "baseline",
+    label: MESHES.baseline.label,
+    join: noJoin,
+    resources: [],
+    readiness: { containersPerPod: 1, requiredContainers: [], podAnnotations: {} },
+    jobCompletion: { kind: "none" },
+    detection: null,
+    notes: ["No mesh: pod to pod through the cluster's CNI, the floor every mesh is measured against."],
+  },
+  istio: {
+    mesh: "istio",
+    label: MESHES.istio.label,
+    join: {
+      ...noJoin,
+      namespaceLabels: { "istio-injection": "enabled" },
+      // Istio ≥ 1.24 honours this per pod: istio-proxy becomes a native sidecar, so the Job can complete.
+      clientPodAnnotations: { "sidecar.istio.io/nativeSidecar": "true" },
+    },
+    resources: [...sidecars("istio-proxy"), istiod],
+    readiness: { containersPerPod: 2, requiredContainers: ["istio-proxy"], podAnnotations: { "sidecar.istio.io/status": "*" } },
+    jobCompletion: { kind: "native-sidecar" },
+    detection: {
+      namespaces: ISTIO_NAMESPACES,
+      workloads: [
+        { kind: "Deployment", names: ["istiod"], container: "discovery", versionLabels: ["app.kubernetes.io/version"] },
+      ],
+      crds: istioCrds,
+      displayName: "Istio (istiod)",
+    },
+    notes: ["Two Envoy sidecars in the path: client pod's istio-proxy, server pod's istio-proxy."],
+  },
+  "istio-ambient": {
+    mesh: "istio-ambient",
+    label: MESHES["istio-ambient"].label,
+    join: { ...noJoin, namespaceLabels: { "istio.io/dataplane-mode": "ambient" } },
+    resources: [
+      {
+        component: "ztunnel",
+        role: "proxy",
+        // The ztunnel DaemonSet's container is named istio-proxy in Istio's charts.
+        source: {
+          kind: "pods",
+          namespaces: ISTIO_NAMESPACES,
+          podNameRegex: "ztunnel-.*",
+          container: "istio-proxy",
+          scope: "workload-nodes",
+        },
+      },
+      {
+        component: "waypoint",
+        role: "proxy",
+        source: { kind: "run-namespace", podNameRegex: "waypoint-.*", container: "istio-proxy" },
+        optional: true,
+      },
+      istiod,
+    ],
+    // No sidecar; istio-cni marks a pod once its traffic is redirected into ztunnel.
+    readiness: { containersPerPod: 1, requiredContainers: [], podAnnotations: { "ambient.istio.io/redirection": "enabled" } },
+    jobCompletion: { kind: "none" },
+    detection: {
+      namespaces: ISTIO_NAMESPACES,
+      workloads: [
+        { kind: "Deployment", names: ["istiod"], container: "discovery", versionLabels: ["app.kubernetes.io/version"] },
+        { kind: "DaemonSet", names: ["ztunnel"], container: "istio-proxy", versionLabels: ["app.kubernetes.io/version"] },
+      ],
+      crds: istioCrds,
+      displayName: "Istio ambient (istiod + ztunnel)",
+    },
+    notes: [
+      "L4 through the ztunnel of each node (two hops when client and server are on different nodes); L7 only with a waypoint.",
+    ],
+  },
+  linkerd: {
+    mesh: "linkerd",
+    label: MESHES.linkerd.label,
+    join: {
+      ...noJoin,
+      podAnnotations: { "linkerd.io/inject": "enabled" },
+      // Linkerd ≥ 2.15: linkerd-proxy as a native sidecar, so the Job can complete.
+      clientPodAnnotations: { "config.alpha.linkerd.io/proxy-enable-native-sidecar": "true" },
+    },
+    resources: [
+      ...sidecars("linkerd-proxy"),
+      {
+        component: "linkerd-destination",
+        role: "control-plane",
+        source: {
+          kind: "pods",
+          namespaces: ["linkerd"],
+          podNameRegex: "linkerd-destination-.*",
+          container: "destination",
+          scope: "cluster",
+        },
+      },
+    ],
+    readiness: {
+      containersPerPod: 2,
+      requiredContainers: ["linkerd-proxy"],
+      podAnnotations: { "linkerd.io/proxy-version": "*" },
+    },
+    jobCompletion: { kind: "native-sidecar" },
+    detection: {
+      namespaces: ["linkerd"],
+      workloads: [
+        {
+          kind: "Deployment",
+          names: ["linkerd-destination"],
+          container: "destination",
+          versionLabels: ["linkerd.io/control-plane-version"],
+        },
+        { kind: "Deployment", names: ["linkerd-proxy-injector"], container: "proxy-injector", versionLabels: [] },
+      ],
+      crds: ["servers.policy.linkerd.io", "serviceprofiles.linkerd.io"],
+      displayName: "Linkerd control plane",
+    },
+    notes: ["Two linkerd2-proxy sidecars in the path."],
+  },
+  cilium: {
+    mesh: "cilium",
+    label: MESHES.cilium.label,
+    // Nothing per pod: Cilium is the CNI. L7 traffic goes through the node's Envoy only under an L7 policy.
+    join: noJoin,
+    resources: [
+      {
+        component: "cilium-agent",
+        role: "proxy",
+        source: {
+          kind: "pods",
+          namespaces: ["kube-system", "cilium"],
+          podNameRegex: "cilium-[a-z0-9]{5}",
+          container: "cilium-agent",
+          scope: "workload-nodes",
+        },
+      },
+      {
+        component: "cilium-envoy",
+        role: "proxy",
+        // Cilium ≥ 1.16 runs Envoy as its own DaemonSet; older versions embed it in the agent.
+        source: {
+          kind: "pods",
+          namespaces: ["kube-system", "cilium"],
+          podNameRegex: "cilium-envoy-.*",
+          container: "cilium-envoy",
+          scope: "workload-nodes",
+        },
+        optional: true,
+      },
+      {
+        component: "cilium-operator",
+        role: "control-plane",
+        source: {
+          kind: "pods",
+          namespaces: ["kube-system", "cilium"],
+          podNameRegex: "cilium-operator-.*",
+          container: "cilium-operator",
+          scope: "cluster",
+        },
+      },
+    ],
+    readiness: { containersPerPod: 1, requiredContainers: [], podAnnotations: {} },
+    jobCompletion: { kind: "none" },
+    detection: {
+      namespaces: ["kube-system", "cilium"],
+      workloads: [{ kind: "DaemonSet", names: ["cilium"], container: "cilium-agent", versionLabels: [] }],
+      crds: ["ciliumnetworkpolicies.cilium.io", "ciliumendpoints.cilium.io"],
+      displayName: "Cilium agent",
+    },
+    notes: [
+      "eBPF datapath: no proxy per pod. Without a CiliumNetworkPolicy with HTTP rules, requests do not cross Envoy at all.",
+    ],
+  },
+  consul: {
+    mesh: "consul",
+    label: MESHES.consul.label,
+    join: { ...noJoin, podAnnotations: { "consul.hashicorp.com/connect-inject": "true" } },
+    resources: [
+      ...sidecars("consul-dataplane"),
+      {
+        component: "consul-server",
+        role: "control-plane",
+        source: { kind: "pods", namespaces: ["consul"], podNameRegex: "consul-server-.*", container: "consul", scope: "cluster" },
+      },
+    ],
+    readiness: {
+      containersPerPod: 2,
+      requiredContainers: ["consul-dataplane"],
+      podAnnotations: { "consul.hashicorp.com/connect-inject-status": "injected" },
+    },
+    // consul-dataplane's graceful shutdown endpoint (default port 20600); the client Job calls it after fortio.
+    jobCompletion: { kind: "shutdown-endpoint", method: "POST", url: "http://127.0.0.1:20600/graceful_shutdown" },
+    detection: {
+      namespaces: ["consul"],
+      workloads: [
+        { kind: "StatefulSet", names: ["consul-server"], container: "consul", versionLabels: [] },
+        { kind: "Deployment", names: ["consul-connect-injector"], container: "sidecar-injector", versionLabels: [] },
+      ],
+      crds: ["serviceintentions.consul.hashicorp.com", "servicedefaults.consul.hashicorp.com"],
+      displayName: "Consul server",
+    },
+    notes: [
+      "consul-dataplane (Envoy) sidecars; older Consul versions name the proxy container envoy-sidecar.",
+      "Transparent proxy must be on (the Helm default) for fortio to reach the server by its Service name.",
+    ],
+  },
+};
+
+export function kubernetesMeshProfile(mesh: MeshProfile): KubernetesMeshProfile {
+  if (!isKubernetesMesh(mesh)) throw new Error(`Profile "${mesh}" has no Kubernetes profile; it runs on the local backend only`);
+  return KUBERNETES_MESH_PROFILES[mesh];
+}
+
+/** A pod as the readiness rule sees it (from its status and metadata). */
+export interface PodReadinessInput {
+  /** Ready state per container, native sidecars (restartable init containers) included. */
+  containers: readonly { name: string; ready: boolean }[];
+  annotations: Record<string, string>;
+}
+
+/** Does this benchmark pod satisfy the mesh's readiness rule (e.g. 2/2 with istio-proxy ready)? */
+export function podMeetsReadiness(
+  rule: MeshReadiness,
+  pod: PodReadinessInput,
+): { ready: true } | { ready: false; reason: string } {
+  const ready = pod.containers.filter((c) => c.ready);
+  if (ready.length < rule.containersPerPod)
+    return { ready: false, reason: `${ready.length}/${rule.containersPerPod} containers ready` };
+  for (const name of rule.requiredContainers) {
+    if (!ready.some((c) => c.name === name)) return { ready: false, reason: `container ${name} missing or not ready` };
+  }
+  for (const [key, value] of Object.entries(rule.podAnnotations)) {
+    const actual = pod.annotations[key];
+    if (actual === undefined || (value !== "*" && actual !== value))
+      return { ready: false, reason: `annotation ${key}${value === "*" ? "" : `=${value}`} missing` };
+  }
+  return { ready: true };
+}

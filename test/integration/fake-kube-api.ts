@@ -1,0 +1,291 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * FakeKubernetesApi: a test double, NOT a Kubernetes API server. An in-process HTTP server that
+ * implements only the endpoints MeshBench's cluster backend uses (namespaces, serviceaccounts,
+ * services, deployments, jobs, pods, pods/log), keeps objects in memory, records every request,
+ * and lets a test decide what the "cluster" does: mark pods ready, finish or fail a Job's pod with
+ * a log. No scheduling, no controllers beyond "a Deployment or Job gets one pod".
+ */
+
+type Json = Record<string, unknown>;
+export interface KubeObject extends Json {
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } & Json;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: KubeObject | null;
+}
+
+export interface FakePodState {
+  pod: KubeObject;
+  log: string;
+  /** The workload that owns it. */
+  owner: { kind: "Deployment" | "Job"; name: string };
+}
+
+export interface FakeKubernetesApiOptions {
+  /** Called when a Job is created (its pod exists): a test can finish it at once or later. */
+  onJobCreated?: (api: FakeKubernetesApi, namespace: string, job: KubeObject, podName: string) => void;
+  /** Called when a Deployment is created (its pod exists). */
+  onDeploymentCreated?: (api: FakeKubernetesApi, namespace: string, deployment: KubeObject, podName: string) => void;
+}
+
+const RESOURCES = {
+  serviceaccounts: { prefix: "/api/v1", kind: "ServiceAccount", apiVersion: "v1" },
+  services: { prefix: "/api/v1", kind: "Service", apiVersion: "v1" },
+  pods: { prefix: "/api/v1", kind: "Pod", apiVersion: "v1" },
+  deployments: { prefix: "/apis/apps/v1", kind: "Deployment", apiVersion: "apps/v1" },
+  jobs: { prefix: "/apis/batch/v1", kind: "Job", apiVersion: "batch/v1" },
+} as const;
+type Resource = keyof typeof RESOURCES;
+
+export class FakeKubernetesApi {
+  readonly requests: RecordedRequest[] = [];
+  readonly namespaces = new Map<string, KubeObject>();
+  /** key: `${resource}/${namespace}/${name}` */
+  readonly objects = new Map<string, KubeObject>();
+  readonly pods = new Map<string, FakePodState>();
+  /** Namespaces deleted so far, in order. */
+  readonly deletedNamespaces: string[] = [];
+  private server: Server | null = null;
+
+  constructor(private readonly options: FakeKubernetesApiOptions = {}) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.handle(req, res).catch((error: unknown) => send(res, 500, status(500, (error as Error).message)));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Requests as "METHOD path" lines, for assertions. */
+  get requestLines(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path}`);
+  }
+
+  podsOf(namespace: string, ownerName: string): FakePodState[] {
+    return [...this.pods.values()].filter((p) => p.pod.metadata.namespace === namespace && p.owner.name === ownerName);
+  }
+
+  /** Mark a pod's containers ready (names default to the spec's), with extra containers such as a sidecar. */
+  setPodReady(
+    namespace: string,
+    podName: string,
+    options: { extraContainers?: string[]; annotations?: Record<string, string> } = {},
+  ): void {
+    const state = this.podState(namespace, podName);
+    const names = [...containerNames(state.pod), ...(options.extraContainers ?? [])];
+    Object.assign(state.pod.metadata, { annotations: { ...state.pod.metadata.annotations, ...options.annotations } });
+    state.pod.status = {
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "True" }],
+      containerStatuses: names.map((name) => ({
+        name,
+        ready: true,
+        restartCount: 0,
+        image: "fake",
+        imageID: "fake",
+        state: { running: { startedAt: new Date().toISOString() } },
+      })),
+    };
+  }
+
+  /** The pod's main container exits (0 = success) after writing `log`. */
+  finishPod(namespace: string, podName: string, exitCode: number, log: string): void {
+    const state = this.podState(namespace, podName);
+    state.log = log;
+    state.pod.status = {
+      phase: exitCode === 0 ? "Succeeded" : "Failed",
+      containerStatuses: containerNames(state.pod).map((name) => ({
+        name,
+        ready: false,
+        restartCount: 0,
+        image: "fake",
+        imageID: "fake",
+        state: { terminated: { exitCode, reason: exitCode === 0 ? "Completed" : "Error" } },
+      })),
+    };
+  }
+
+  private podState(namespace: string, podName: string): FakePodState {
+    const state = this.pods.get(`${namespace}/${podName}`);
+    if (!state) throw new Error(`FakeKubernetesApi: no pod ${namespace}/${podName}`);
+    return state;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const raw = await readBody(req);
+    const body = raw ? (JSON.parse(raw) as KubeObject) : null;
+    const method = req.method ?? "GET";
+    this.requests.push({ method, path: url.pathname, query: url.searchParams, body });
+
+    const parts = url.pathname.split("/").filter(Boolean);
+    // /api/v1/namespaces[/name]
+    if (url.pathname.startsWith("/api/v1/namespaces") && parts.length <= 4) {
+      return this.namespaceRoute(method, parts[3], body, url.searchParams, res);
+    }
+    // <prefix>/namespaces/<ns>/<resource>[/<name>[/log]]
+    const nsIndex = parts.indexOf("namespaces");
+    const namespace = parts[nsIndex + 1];
+    const resource = parts[nsIndex + 2] as Resource | undefined;
+    const name = parts[nsIndex + 3];
+    const sub = parts[nsIndex + 4];
+    if (nsIndex < 0 || !namespace || !resource || !(resource in RESOURCES)) return send(res, 404, status(404, "not found"));
+    if (!url.pathname.startsWith(`${RESOURCES[resource].prefix}/`)) return send(res, 404, status(404, "wrong group"));
+    if (!this.namespaces.has(namespace)) return send(res, 404, status(404, `namespaces "${namespace}" not found`));
+
+    if (resource === "pods") {
+      if (method === "GET" && name && sub === "log") {
+        const state = this.pods.get(`${namespace}/${name}`);
+        if (!state) return send(res, 404, status(404, `pods "${name}" not found`));
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.end(state.log);
+        return;
+      }
+      if (method === "GET" && !name) {
+        const items = [...this.pods.values()]
+          .map((p) => p.pod)
+          .filter((p) => p.metadata.namespace === namespace && matches(p.metadata.labels, url.searchParams.get("labelSelector")));
+        return send(res, 200, { apiVersion: "v1", kind: "PodList", metadata: {}, items });
+      }
+      if (method === "GET" && name) {
+        const state = this.pods.get(`${namespace}/${name}`);
+        return state ? send(res, 200, state.pod) : send(res, 404, status(404, `pods "${name}" not found`));
+      }
+      return send(res, 405, status(405, "method not allowed"));
+    }
+
+    const key = (n: string) => `${resource}/${namespace}/${n}`;
+    if (method === "POST" && !name && body) {
+      const objName = body.metadata.name;
+      if (this.objects.has(key(objName))) return send(res, 409, status(409, `${resource} "${objName}" already exists`));
+      const stored: KubeObject = { ...body, metadata: { ...body.metadata, namespace, uid: uid() } };
+      this.objects.set(key(objName), stored);
+      if (resource === "deployments" || resource === "jobs") {
+        const podName = this.createPod(namespace, stored, resource === "jobs" ? "Job" : "Deployment");
+        if (resource === "jobs") this.options.onJobCreated?.(this, namespace, stored, podName);
+        else this.options.onDeploymentCreated?.(this, namespace, stored, podName);
+      }
+      return send(res, 201, stored);
+    }
+    if (method === "GET" && name) {
+      const obj = this.objects.get(key(name));
+      return obj ? send(res, 200, obj) : send(res, 404, status(404, `${resource} "${name}" not found`));
+    }
+    if (method === "DELETE" && name) {
+      if (!this.objects.delete(key(name))) return send(res, 404, status(404, `${resource} "${name}" not found`));
+      for (const [k, p] of this.pods) if (p.pod.metadata.namespace === namespace && p.owner.name === name) this.pods.delete(k);
+      return send(res, 200, status(200, "deleted"));
+    }
+    return send(res, 405, status(405, "method not allowed"));
+  }
+
+  private namespaceRoute(
+    method: string,
+    name: string | undefined,
+    body: KubeObject | null,
+    query: URLSearchParams,
+    res: ServerResponse,
+  ): true {
+    if (method === "POST" && !name && body) {
+      const nsName = body.metadata.name;
+      if (this.namespaces.has(nsName)) return send(res, 409, status(409, `namespaces "${nsName}" already exists`));
+      const stored: KubeObject = { ...body, metadata: { ...body.metadata, uid: uid() }, status: { phase: "Active" } };
+      this.namespaces.set(nsName, stored);
+      return send(res, 201, stored);
+    }
+    if (method === "GET" && !name) {
+      const items = [...this.namespaces.values()].filter((n) => matches(n.metadata.labels, query.get("labelSelector")));
+      return send(res, 200, { apiVersion: "v1", kind: "NamespaceList", metadata: {}, items });
+    }
+    if (method === "GET" && name) {
+      const ns = this.namespaces.get(name);
+      return ns ? send(res, 200, ns) : send(res, 404, status(404, `namespaces "${name}" not found`));
+    }
+    if (method === "DELETE" && name) {
+      if (!this.namespaces.delete(name)) return send(res, 404, status(404, `namespaces "${name}" not found`));
+      // Deletion is immediate here; a real cluster finalizes the namespace's objects first.
+      for (const k of [...this.objects.keys()]) if (k.split("/")[1] === name) this.objects.delete(k);
+      for (const [k, p] of this.pods) if (p.pod.metadata.namespace === name) this.pods.delete(k);
+      this.deletedNamespaces.push(name);
+      return send(res, 200, status(200, "deleted"));
+    }
+    return send(res, 405, status(405, "method not allowed"));
+  }
+
+  private createPod(namespace: string, owner: KubeObject, kind: "Deployment" | "Job"): string {
+    const spec = owner.spec as {
+      template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Json };
+    };
+    const podName = `${owner.metadata.name}-${randomBytes(3).toString("hex")}`;
+    const pod: KubeObject = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: podName,
+        namespace,
+        uid: uid(),
+        labels: { ...spec.template?.metadata?.labels, ...(kind === "Job" ? { "job-name": owner.metadata.name } : {}) },
+        annotations: { ...spec.template?.metadata?.annotations },
+      },
+      spec: spec.template?.spec ?? { containers: [] },
+      status: { phase: "Pending" },
+    };
+    this.pods.set(`${namespace}/${podName}`, { pod, log: "", owner: { kind, name: owner.metadata.name } });
+    return podName;
+  }
+}
+
+function containerNames(pod: KubeObject): string[] {
+  const spec = pod.spec as { containers?: { name: string }[] } | undefined;
+  return (spec?.containers ?? []).map((c) => c.name);
+}
+
+/** Equality selectors only ("a=b,c=d"), which is all the backend uses. */
+function matches(labels: Record<string, string> | undefined, selector: string | null): boolean {
+  if (!selector) return true;
+  return selector.split(",").every((term) => {
+    const [k, v] = term.split("=");
+    return k !== undefined && labels?.[k] === v;
+  });
+}
+
+function uid(): string {
+  return randomBytes(8).toString("hex");
+}
+
+function status(code: number, message: string): Json {
+  return { apiVersion: "v1", kind: "Status", status: code < 300 ? "Success" : "Failure", message, code };
+}
+
+function send(res: ServerResponse, code: number, body: unknown): true {
+  res.writeHead(code, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+  return true;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

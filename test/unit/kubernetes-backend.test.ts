@@ -1,0 +1,240 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { decodeHistogram } from "~/server/domain/histogram";
+import type { KubernetesMesh } from "~/server/domain/mesh-profiles";
+import { runSpecSchema } from "~/server/domain/spec";
+import { deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
+import { runNamespaceName } from "~/worker/backends/kubernetes/manifests";
+import type { BackendContext } from "~/worker/backends/types";
+import { FakeKubernetesApi, type FakeKubernetesApiOptions } from "../integration/fake-kube-api";
+
+/**
+ * The cluster backend driven through @kubernetes/client-node against FakeKubernetesApi (an
+ * in-process fake; no Kubernetes API server can run here): requests, namespace lifecycle, timeouts.
+ */
+const fortioLog = readFileSync(path.resolve(import.meta.dirname, "../fixtures/fortio/fixed-rate-1000qps.json"), "utf8");
+const runId = "cmh3x9y2k0000abcd1234efgh";
+const ns = runNamespaceName(runId);
+
+let fake: FakeKubernetesApi | null = null;
+afterEach(async () => {
+  await fake?.stop();
+  fake = null;
+});
+
+async function startFake(options: FakeKubernetesApiOptions): Promise<{ api: FakeKubernetesApi; kubeConfig: KubeConfig }> {
+  const api = new FakeKubernetesApi(options);
+  fake = api;
+  const server = await api.start();
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: "fake", server, skipTLSVerify: true }],
+    users: [{ name: "meshbench", token: "fake-token" }],
+    contexts: [{ name: "fake", cluster: "fake", user: "meshbench" }],
+    currentContext: "fake",
+  });
+  return { api, kubeConfig };
+}
+
+/** A cluster where pods become ready at once (with the mesh's sidecar) and fortio succeeds. */
+const healthyCluster = (sidecar?: { container: string; annotations: Record<string, string> }): FakeKubernetesApiOptions => ({
+  onDeploymentCreated: (api, namespace, _d, pod) =>
+    api.setPodReady(namespace, pod, sidecar ? { extraContainers: [sidecar.container], annotations: sidecar.annotations } : {}),
+  onJobCreated: (api, namespace, job, pod) => {
+    const measured = job.metadata.labels?.["meshbench.io/phase"] === "measure";
+    api.finishPod(
+      namespace,
+      pod,
+      0,
+      measured ? `Fortio 1.69.1 running at 1000 queries per second\n${fortioLog}` : "warm-up done",
+    );
+  },
+});
+
+function context(mesh: KubernetesMesh, controller = new AbortController()): BackendContext & { logs: string[] } {
+  const logs: string[] = [];
+  return {
+    runId,
+    spec: runSpecSchema.parse({
+      backend: "KUBERNETES",
+      mesh,
+      rate: 1000,
+      connections: 16,
+      durationSeconds: 1,
+      warmupSeconds: 1,
+    }),
+    signal: controller.signal,
+    onIterationProgress: () => {},
+    log: (m) => logs.push(m),
+    logs,
+  };
+}
+
+const backendFor = (kubeConfig: KubeConfig, extra: Partial<ConstructorParameters<typeof KubernetesBackend>[0]> = {}) =>
+  new KubernetesBackend({ kubeConfig, pollIntervalMs: 10, readyTimeoutMs: 2_000, jobGraceMs: 2_000, ...extra });
+
+describe("KubernetesBackend against FakeKubernetesApi", () => {
+  it("baseline: creates a labelled namespace and the workload, runs fortio, parses its log, deletes the namespace", async () => {
+    const { api, kubeConfig } = await startFake(healthyCluster());
+    const backend = backendFor(kubeConfig);
+    const ctx = context("baseline");
+    await backend.prepare(ctx);
+    const result = await backend.runIteration(ctx, 0);
+    await backend.cleanup();
+    await backend.cleanup(); // idempotent
+
+    expect(result.count).toBe(10_000);
+    expect(result.requestedQps).toBe(1000);
+    expect(decodeHistogram(result.histogram).totalCount).toBe(10_000);
+    expect(result.components.map((c) => [c.component, c.cpuCores])).toEqual([
+      ["loadgen", null],
+      ["upstream", null],
+    ]);
+
+    const created = api.requests.find((r) => r.method === "POST" && r.path === "/api/v1/namespaces")?.body;
+    expect(created?.metadata.name).toBe(ns);
+    expect(created?.metadata.labels).toMatchObject({ "app.kubernetes.io/managed-by": "meshbench", "meshbench.io/run-id": runId });
+    expect(api.requestLines.filter((l) => !l.startsWith("GET"))).toEqual([
+      "POST /api/v1/namespaces",
+      `POST /api/v1/namespaces/${ns}/serviceaccounts`,
+      `POST /api/v1/namespaces/${ns}/serviceaccounts`,
+      `POST /api/v1/namespaces/${ns}/services`,
+      `POST /apis/apps/v1/namespaces/${ns}/deployments`,
+      `POST /apis/batch/v1/namespaces/${ns}/jobs`,
+      `DELETE /apis/batch/v1/namespaces/${ns}/jobs/fortio-client-warmup-0`,
+      `POST /apis/batch/v1/namespaces/${ns}/jobs`,
+      `DELETE /apis/batch/v1/namespaces/${ns}/jobs/fortio-client-run-0`,
+      `DELETE /api/v1/namespaces/${ns}`,
+    ]);
+    const job = api.requests.filter((r) => r.path.endsWith("/jobs") && r.method === "POST")[1]?.body;
+    const jobSpec = job?.spec as { template: { spec: { containers: { args: string[] }[] } } } | undefined;
+    const args = jobSpec?.template.spec.containers[0]?.args;
+    expect(args?.slice(0, 5)).toEqual(["load", "-json", "-", "-r", "0.000001"]);
+    expect(
+      api.requestLines.some((l) => /^GET \/api\/v1\/namespaces\/.+\/pods\/fortio-client-run-0-[0-9a-f]+\/log$/.test(l)),
+    ).toBe(true);
+    expect(api.deletedNamespaces).toEqual([ns]);
+    expect(api.namespaces.size).toBe(0);
+  });
+
+  it("istio: the namespace joins the mesh, and the server is measured only once 2/2 with istio-proxy", async () => {
+    const { api, kubeConfig } = await startFake(
+      healthyCluster({ container: "istio-proxy", annotations: { "sidecar.istio.io/status": "{}" } }),
+    );
+    const backend = backendFor(kubeConfig);
+    const ctx = context("istio");
+    await backend.prepare(ctx);
+    const result = await backend.runIteration(ctx, 1);
+    await backend.cleanup();
+    const created = api.requests.find((r) => r.method === "POST" && r.path === "/api/v1/namespaces")?.body;
+    expect(created?.metadata.labels).toMatchObject({ "istio-injection": "enabled", "meshbench.io/mesh": "istio" });
+    expect(result.components.map((c) => c.component)).toEqual(["loadgen", "upstream", "proxy-client", "proxy-server", "istiod"]);
+    expect(api.deletedNamespaces).toEqual([ns]);
+  });
+
+  it("times out when the sidecar never shows up (1/2), and still deletes the namespace", async () => {
+    const { api, kubeConfig } = await startFake(healthyCluster());
+    const backend = backendFor(kubeConfig, { readyTimeoutMs: 150 });
+    await expect(backend.prepare(context("istio"))).rejects.toThrow(
+      /fortio-server not ready after 0 s \(fortio-server-[0-9a-f]+: 1\/2 containers ready\)/,
+    );
+    await backend.cleanup();
+    expect(api.deletedNamespaces).toEqual([ns]);
+  });
+
+  it("fails the iteration when fortio exits non-zero, with its log, and deletes the namespace", async () => {
+    const { api, kubeConfig } = await startFake({
+      ...healthyCluster(),
+      onJobCreated: (a, namespace, _job, pod) =>
+        a.finishPod(namespace, pod, 1, "Aborting because of dial tcp: connection refused"),
+    });
+    const backend = backendFor(kubeConfig);
+    const ctx = context("baseline");
+    ctx.spec.warmupSeconds = 0;
+    await backend.prepare(ctx);
+    await expect(backend.runIteration(ctx, 0)).rejects.toThrow(/fortio client failed \(exit 1\): Aborting because of dial tcp/);
+    await backend.cleanup();
+    expect(api.deletedNamespaces).toEqual([ns]);
+  });
+
+  it("times out a client Job that never finishes", async () => {
+    const { kubeConfig } = await startFake({ ...healthyCluster(), onJobCreated: () => {} });
+    const backend = backendFor(kubeConfig, { jobGraceMs: 100 });
+    const ctx = context("baseline");
+    ctx.spec.warmupSeconds = 0;
+    await backend.prepare(ctx);
+    await expect(backend.runIteration(ctx, 0)).rejects.toThrow(/fortio-client-run-0 did not finish within/);
+    await backend.cleanup();
+  });
+
+  it("cancellation: aborting mid-iteration stops waiting and deletes the namespace at once", async () => {
+    const controller = new AbortController();
+    const { api, kubeConfig } = await startFake({
+      ...healthyCluster(),
+      // fortio never finishes; the user cancels while it runs.
+      onJobCreated: () => setTimeout(() => controller.abort(), 30),
+    });
+    const backend = backendFor(kubeConfig, { jobGraceMs: 60_000 });
+    const ctx = context("baseline", controller);
+    ctx.spec.warmupSeconds = 0;
+    await backend.prepare(ctx);
+    await expect(backend.runIteration(ctx, 0)).rejects.toThrow(/abort/i);
+    // The abort listener deleted the namespace without waiting for the caller's cleanup().
+    for (let i = 0; i < 100 && api.deletedNamespaces.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(api.deletedNamespaces).toEqual([ns]);
+    await backend.cleanup();
+    expect(api.requestLines.filter((l) => l === `DELETE /api/v1/namespaces/${ns}`)).toHaveLength(1);
+  });
+
+  it("refuses to take over a namespace that already exists, and leaves it alone", async () => {
+    const { api, kubeConfig } = await startFake(healthyCluster());
+    api.namespaces.set(ns, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    const backend = backendFor(kubeConfig);
+    await expect(backend.prepare(context("baseline"))).rejects.toThrow(/already exists/);
+    await backend.cleanup();
+    expect(api.deletedNamespaces).toEqual([]);
+    expect(api.namespaces.has(ns)).toBe(true);
+  });
+
+  it("refuses probes (not on cluster nodes yet) before creating anything", async () => {
+    const { api, kubeConfig } = await startFake(healthyCluster());
+    const ctx = context("baseline");
+    ctx.spec.probes = ["runqlat"];
+    await expect(backendFor(kubeConfig).prepare(ctx)).rejects.toThrow(/probes on cluster nodes are not available yet/);
+    expect(api.requests).toEqual([]);
+  });
+
+  it("without any kubeconfig: a clear 'not connected' error, not client-node's localhost fallback", () => {
+    vi.stubEnv("KUBECONFIG", "");
+    vi.stubEnv("KUBERNETES_SERVICE_HOST", "");
+    vi.stubEnv("HOME", "/nonexistent-meshbench-home");
+    try {
+      expect(() => new KubernetesBackend()).toThrow(/Kubernetes not connected: no kubeconfig/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("janitor: deletes managed namespaces whose run is not running, nothing else", async () => {
+    const { api, kubeConfig } = await startFake({});
+    const managed = (name: string, run: string) =>
+      api.namespaces.set(name, {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name,
+          labels: { "app.kubernetes.io/managed-by": "meshbench", "meshbench.io/run-id": run },
+          annotations: { "meshbench.io/run-id": run },
+        },
+      });
+    managed("meshbench-running01", "running01");
+    managed("meshbench-finished01", "finished01");
+    api.namespaces.set("default", { apiVersion: "v1", kind: "Namespace", metadata: { name: "default" } });
+    const deleted = await deleteLeftoverNamespaces(kubeConfig, async (id) => id === "running01");
+    expect(deleted).toEqual(["meshbench-finished01"]);
+    expect([...api.namespaces.keys()].sort()).toEqual(["default", "meshbench-running01"]);
+    expect(api.requests[0]?.query.get("labelSelector")).toBe("app.kubernetes.io/managed-by=meshbench");
+  });
+});

@@ -1,0 +1,249 @@
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { describe, expect, it } from "vitest";
+import {
+  isKubernetesMesh,
+  KUBERNETES_MESH_PROFILES,
+  KUBERNETES_MESHES,
+  kubernetesMeshProfile,
+  podMeetsReadiness,
+} from "~/server/domain/mesh-profiles";
+import { MESH_PROFILES, MESHES } from "~/server/domain/meshes";
+import { type RunSpecInput, runSpecSchema } from "~/server/domain/spec";
+import {
+  CLIENT_NAME,
+  clientJob,
+  DEFAULT_FORTIO_IMAGE,
+  fortioLoadArgs,
+  runManifests,
+  runNamespaceName,
+  SERVER_NAME,
+  shortRunId,
+} from "~/worker/backends/kubernetes/manifests";
+
+const runId = "cmh3x9y2k0000abcd1234efgh";
+const spec = (input: Partial<RunSpecInput> = {}) =>
+  runSpecSchema.parse({
+    backend: "KUBERNETES",
+    mesh: "baseline",
+    mode: "fixed-rate",
+    rate: 1000,
+    connections: 16,
+    durationSeconds: 30,
+    warmupSeconds: 5,
+    payloadBytes: 2048,
+    ...input,
+  });
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+describe("mesh profiles", () => {
+  it("cover exactly the catalog's Kubernetes meshes", () => {
+    const fromCatalog = MESH_PROFILES.filter((m) => MESHES[m].backends.includes("KUBERNETES"));
+    expect([...KUBERNETES_MESHES].sort()).toEqual([...fromCatalog].sort());
+    for (const mesh of KUBERNETES_MESHES) expect(KUBERNETES_MESH_PROFILES[mesh].mesh).toBe(mesh);
+    expect(isKubernetesMesh("nginx")).toBe(false);
+    expect(() => kubernetesMeshProfile("haproxy")).toThrow(/local backend only/);
+  });
+
+  it("join the mesh the way DESIGN.md's table says", () => {
+    expect(KUBERNETES_MESH_PROFILES.istio.join.namespaceLabels).toEqual({ "istio-injection": "enabled" });
+    expect(KUBERNETES_MESH_PROFILES["istio-ambient"].join.namespaceLabels).toEqual({ "istio.io/dataplane-mode": "ambient" });
+    expect(KUBERNETES_MESH_PROFILES.linkerd.join.podAnnotations).toEqual({ "linkerd.io/inject": "enabled" });
+    expect(KUBERNETES_MESH_PROFILES.consul.join.podAnnotations).toEqual({ "consul.hashicorp.com/connect-inject": "true" });
+    for (const mesh of ["baseline", "cilium"] as const) {
+      const join = KUBERNETES_MESH_PROFILES[mesh].join;
+      expect(Object.keys({ ...join.namespaceLabels, ...join.podAnnotations, ...join.podLabels })).toEqual([]);
+    }
+  });
+
+  it("attribute CPU and memory to the proxy of each mesh", () => {
+    const containers = (mesh: (typeof KUBERNETES_MESHES)[number]) =>
+      KUBERNETES_MESH_PROFILES[mesh].resources.filter((r) => r.role === "proxy").map((r) => r.source.container);
+    expect(containers("baseline")).toEqual([]);
+    expect(containers("istio")).toEqual(["istio-proxy", "istio-proxy"]);
+    expect(containers("linkerd")).toEqual(["linkerd-proxy", "linkerd-proxy"]);
+    expect(containers("consul")).toEqual(["consul-dataplane", "consul-dataplane"]);
+    expect(containers("cilium")).toEqual(["cilium-agent", "cilium-envoy"]);
+    expect(KUBERNETES_MESH_PROFILES["istio-ambient"].resources.map((r) => r.component)).toEqual([
+      "ztunnel",
+      "waypoint",
+      "istiod",
+    ]);
+    for (const mesh of KUBERNETES_MESHES) {
+      for (const r of KUBERNETES_MESH_PROFILES[mesh].resources) {
+        const source = r.source;
+        if (source.kind !== "workload") expect(() => new RegExp(source.podNameRegex)).not.toThrow();
+      }
+    }
+  });
+
+  it("detect every mesh but the baseline from namespaces, workloads and CRDs", () => {
+    expect(KUBERNETES_MESH_PROFILES.baseline.detection).toBeNull();
+    for (const mesh of KUBERNETES_MESHES.filter((m) => m !== "baseline")) {
+      const d = KUBERNETES_MESH_PROFILES[mesh].detection;
+      expect(d?.namespaces.length, mesh).toBeGreaterThan(0);
+      expect(d?.workloads.length, mesh).toBeGreaterThan(0);
+      for (const crd of d?.crds ?? []) expect(crd).toMatch(/^[a-z]+\.[a-z0-9.-]+$/);
+    }
+    expect(KUBERNETES_MESH_PROFILES["istio-ambient"].detection?.workloads.map((w) => `${w.kind}/${w.names[0]}`)).toEqual([
+      "Deployment/istiod",
+      "DaemonSet/ztunnel",
+    ]);
+  });
+
+  it("readiness: a sidecar pod needs 2/2 with the proxy ready and the mesh's annotation", () => {
+    const rule = KUBERNETES_MESH_PROFILES.istio.readiness;
+    const annotations = { "sidecar.istio.io/status": '{"containers":["istio-proxy"]}' };
+    expect(podMeetsReadiness(rule, { containers: [{ name: SERVER_NAME, ready: true }], annotations })).toEqual({
+      ready: false,
+      reason: "1/2 containers ready",
+    });
+    expect(
+      podMeetsReadiness(rule, {
+        containers: [
+          { name: SERVER_NAME, ready: true },
+          { name: "istio-proxy", ready: false },
+        ],
+        annotations,
+      }).ready,
+    ).toBe(false);
+    const both = [
+      { name: SERVER_NAME, ready: true },
+      { name: "istio-proxy", ready: true },
+    ];
+    expect(podMeetsReadiness(rule, { containers: both, annotations })).toEqual({ ready: true });
+    expect(podMeetsReadiness(rule, { containers: both, annotations: {} })).toMatchObject({ ready: false });
+    const consul = KUBERNETES_MESH_PROFILES.consul.readiness;
+    expect(
+      podMeetsReadiness(consul, {
+        containers: [
+          { name: SERVER_NAME, ready: true },
+          { name: "consul-dataplane", ready: true },
+        ],
+        annotations: { "consul.hashicorp.com/connect-inject-status": "skipped" },
+      }),
+    ).toMatchObject({ ready: false, reason: expect.stringMatching(/=injected missing/) });
+    expect(
+      podMeetsReadiness(KUBERNETES_MESH_PROFILES.baseline.readiness, {
+        containers: [{ name: "x", ready: true }],
+        annotations: {},
+      }),
+    ).toEqual({ ready: true });
+  });
+});
+
+describe("run manifests", () => {
+  it.each(KUBERNETES_MESHES)("%s: every object passes the Kubernetes schemas", (mesh) => {
+    for (const mode of ["fixed-rate", "max"] as const) {
+      const s = spec({ mesh, mode, ...(mode === "max" ? { rate: undefined } : {}) });
+      const m = runManifests({ runId, spec: s });
+      expect(() => new Namespace(m.namespace).validate()).not.toThrow();
+      for (const sa of m.serviceAccounts) expect(() => new ServiceAccount(sa).validate()).not.toThrow();
+      expect(() => new Deployment(m.serverDeployment).validate()).not.toThrow();
+      expect(() => new Service(m.serverService).validate()).not.toThrow();
+      for (const phase of ["warmup", "measure"] as const) {
+        for (const antiAffinity of ["preferred", "required"] as const) {
+          const job = clientJob({ runId, spec: s, iteration: 3, phase, antiAffinity });
+          expect(() => new Job(job).validate()).not.toThrow();
+          expect(job.metadata.name).toMatch(DNS_LABEL);
+        }
+      }
+      for (const obj of [m.namespace, m.serverDeployment, m.serverService, ...m.serviceAccounts]) {
+        expect(obj.metadata.name).toMatch(DNS_LABEL);
+      }
+    }
+  });
+
+  it.each(KUBERNETES_MESHES)("%s: namespace and pods carry MeshBench's labels and the mesh's join labels", (mesh) => {
+    const s = spec({ mesh });
+    const { namespace, serverDeployment, selector, profile } = runManifests({ runId, spec: s });
+    expect(namespace.metadata.name).toBe(`meshbench-${shortRunId(runId)}`);
+    expect(namespace.metadata.labels).toMatchObject({
+      "app.kubernetes.io/managed-by": "meshbench",
+      "meshbench.io/run-id": runId,
+      "meshbench.io/mesh": mesh,
+      ...profile.join.namespaceLabels,
+    });
+    expect(namespace.metadata.annotations?.["meshbench.io/run-id"]).toBe(runId);
+    expect(selector).toBe(`app.kubernetes.io/managed-by=meshbench,meshbench.io/run-id=${runId}`);
+    const job = clientJob({ runId, spec: s, iteration: 0, phase: "measure" });
+    for (const template of [serverDeployment.spec?.template, job.spec?.template]) {
+      expect(template?.metadata?.labels?.["app.kubernetes.io/managed-by"]).toBe("meshbench");
+      expect(template?.metadata?.annotations).toMatchObject(profile.join.podAnnotations);
+    }
+    expect(job.spec?.template.metadata?.annotations).toMatchObject(profile.join.clientPodAnnotations);
+    expect(job.metadata.namespace).toBe(namespace.metadata.name);
+  });
+
+  it("namespace name: meshbench-<short run id>, DNS-safe whatever the id", () => {
+    expect(runNamespaceName(runId)).toBe("meshbench-cd1234efgh");
+    expect(runNamespaceName("Run_42")).toBe("meshbench-run42");
+    expect(runNamespaceName("0b7f6c2e-3a4d-4e5f-9a8b-7c6d5e4f3a2b")).toMatch(DNS_LABEL);
+    expect(() => runNamespaceName("---")).toThrow(/no usable characters/);
+  });
+
+  it("server: fortio server Deployment + Service, resources set, kept away from the client", () => {
+    const m = runManifests({ runId, spec: spec({ mesh: "istio" }), image: "registry.local/fortio:1.69.1" });
+    const pod = m.serverDeployment.spec?.template.spec;
+    const container = pod?.containers[0];
+    expect(container?.image).toBe("registry.local/fortio:1.69.1");
+    expect(container?.args).toEqual(["server", "-http-port", "8080"]);
+    expect(container?.resources?.requests).toMatchObject({ cpu: "1" });
+    expect(container?.resources?.limits?.memory).toBeDefined();
+    expect(pod?.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.podAffinityTerm).toMatchObject({
+      topologyKey: "kubernetes.io/hostname",
+      labelSelector: { matchLabels: { "app.kubernetes.io/name": CLIENT_NAME } },
+    });
+    expect(m.serverService.spec?.selector).toEqual(m.serverDeployment.spec?.selector.matchLabels);
+    expect(m.serverDeployment.spec?.template.metadata?.labels).toMatchObject(m.serverDeployment.spec?.selector.matchLabels ?? {});
+    expect(m.targetUrl).toBe(`http://fortio-server.${m.namespace.metadata.name}.svc:8080/echo?size=2048`);
+  });
+
+  it("client: fortio load with -json at 1 µs resolution, open loop for fixed rate, closed loop for max", () => {
+    const fixed = clientJob({ runId, spec: spec(), iteration: 1, phase: "measure" });
+    const container = fixed.spec?.template.spec?.containers[0];
+    expect(container?.image).toBe(DEFAULT_FORTIO_IMAGE);
+    const args = container?.args ?? [];
+    expect(args.slice(0, 3)).toEqual(["load", "-json", "-"]);
+    const flag = (name: string) => args[args.indexOf(name) + 1];
+    expect(flag("-r")).toBe("0.000001");
+    expect(flag("-qps")).toBe("1000");
+    expect(flag("-c")).toBe("16");
+    expect(flag("-t")).toBe("30s");
+    expect(args).toContain("-uniform");
+    expect(args).toContain("-nocatchup");
+    expect(args.at(-1)).toMatch(/^http:\/\/fortio-server\.meshbench-[a-z0-9]+\.svc:8080\/echo\?size=2048$/);
+    expect(fixed.spec?.backoffLimit).toBe(0);
+    expect(fixed.spec?.activeDeadlineSeconds).toBe(330);
+    expect(fixed.spec?.template.spec?.restartPolicy).toBe("Never");
+    expect(
+      fixed.spec?.template.spec?.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.podAffinityTerm
+        .labelSelector?.matchLabels,
+    ).toEqual({ "app.kubernetes.io/name": SERVER_NAME });
+    expect(container?.resources?.requests?.cpu).toBeDefined();
+
+    const max = fortioLoadArgs(spec({ mode: "max", rate: undefined }), "http://x:8080/", 10, true);
+    expect(max[max.indexOf("-qps") + 1]).toBe("0");
+    expect(max).not.toContain("-uniform");
+    expect(max).not.toContain("-nocatchup");
+
+    const warmup = clientJob({ runId, spec: spec(), iteration: 1, phase: "warmup" });
+    const warmArgs = warmup.spec?.template.spec?.containers[0]?.args ?? [];
+    expect(warmArgs).not.toContain("-json");
+    expect(warmArgs[warmArgs.indexOf("-t") + 1]).toBe("5s");
+    expect(warmup.metadata.name).not.toBe(fixed.metadata.name);
+    expect(() => clientJob({ runId, spec: spec({ warmupSeconds: 0 }), iteration: 0, phase: "warmup" })).toThrow(/no warmup/);
+  });
+
+  it("required anti-affinity when asked, and refuses specs that are not for Kubernetes", () => {
+    const job = clientJob({ runId, spec: spec(), iteration: 0, phase: "measure", antiAffinity: "required" });
+    expect(job.spec?.template.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+    expect(() => runManifests({ runId, spec: runSpecSchema.parse({ mesh: "nginx", rate: 100 }) })).toThrow(
+      /not for the Kubernetes/,
+    );
+  });
+});

@@ -1,0 +1,327 @@
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type V1Deployment,
+  type V1Job,
+  type V1Namespace,
+  type V1Pod,
+  type V1Service,
+  type V1ServiceAccount,
+} from "@kubernetes/client-node";
+import { parseFortioJson } from "~/server/domain/fortio";
+import { type KubernetesMeshProfile, podMeetsReadiness } from "~/server/domain/mesh-profiles";
+import type { ComponentUsage, IterationResult } from "~/server/domain/result";
+import type { Backend, BackendContext } from "../types";
+import {
+  CLIENT_NAME,
+  clientJob,
+  LABEL_RUN_ID,
+  MANAGED_SELECTOR,
+  type RunManifestOptions,
+  runManifests,
+  SERVER_NAME,
+} from "./manifests";
+
+export interface KubernetesBackendOptions {
+  /** Default: KUBECONFIG, ~/.kube/config or the in-cluster service account (KubeConfig.loadFromDefault). */
+  kubeConfig?: KubeConfig;
+  /** fortio image, default the public one. */
+  image?: string;
+  /** How long the server may take to be ready (pull, sidecar injection, mesh enrolment). Default 180 s. */
+  readyTimeoutMs?: number;
+  /** Time a client Job may take on top of its load (pull, scheduling, sidecar start). Default 300 s. */
+  jobGraceMs?: number;
+  /** How often pods are polled. Default 1 s. */
+  pollIntervalMs?: number;
+  manifests?: Pick<RunManifestOptions, "antiAffinity" | "serverResources" | "clientResources">;
+}
+
+/**
+ * Runs the benchmark as pods on a cluster through @kubernetes/client-node: one namespace per run
+ * (labelled managed-by=meshbench and the run id, plus the mesh's join labels), a fortio server,
+ * and per repetition a fortio client Job whose JSON log becomes the IterationResult. cleanup()
+ * deletes the namespace, which deletes everything in it: on success, failure and cancellation.
+ *
+ * Not yet here (issue 7): CPU/memory per component from Prometheus (figures are reported missing,
+ * never 0), probes on the nodes, refusing a mesh that is not installed (detection data is in
+ * mesh-profiles.ts), and the cluster page.
+ */
+export class KubernetesBackend implements Backend {
+  private readonly kc: KubeConfig;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly batch: BatchV1Api;
+  private readonly readyTimeoutMs: number;
+  private readonly jobGraceMs: number;
+  private readonly pollMs: number;
+
+  private namespace: string | null = null;
+  private profile: KubernetesMeshProfile | null = null;
+  private prepared = false;
+  private cleaning: Promise<void> | null = null;
+  private detachAbort: (() => void) | null = null;
+
+  constructor(private readonly options: KubernetesBackendOptions = {}) {
+    this.kc = options.kubeConfig ?? defaultKubeConfig();
+    this.core = this.kc.makeApiClient(CoreV1Api);
+    this.apps = this.kc.makeApiClient(AppsV1Api);
+    this.batch = this.kc.makeApiClient(BatchV1Api);
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
+    this.jobGraceMs = options.jobGraceMs ?? 300_000;
+    this.pollMs = options.pollIntervalMs ?? 1_000;
+  }
+
+  /** The run's namespace once prepare() created it. */
+  get namespaceName(): string | null {
+    return this.namespace;
+  }
+
+  private manifestOptions(ctx: BackendContext): RunManifestOptions {
+    return {
+      runId: ctx.runId,
+      spec: ctx.spec,
+      ...(this.options.image ? { image: this.options.image } : {}),
+      ...this.options.manifests,
+    };
+  }
+
+  async prepare(ctx: BackendContext): Promise<void> {
+    if (this.cleaning) throw new Error("KubernetesBackend: prepare() after cleanup(): use a new backend per run");
+    if (this.namespace) throw new Error("KubernetesBackend: prepare() called twice");
+    ctx.signal.throwIfAborted();
+    // The job would otherwise trace the worker's own host: refuse rather than store misleading probe data.
+    if (ctx.spec.probes.length > 0)
+      throw new Error("eBPF probes on cluster nodes are not available yet for the Kubernetes backend; run without probes");
+    const m = runManifests(this.manifestOptions(ctx));
+    this.profile = m.profile;
+    const ns = m.namespace.metadata.name;
+
+    const onAbort = () => void this.cleanup().catch(() => {});
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    this.detachAbort = () => ctx.signal.removeEventListener("abort", onAbort);
+
+    try {
+      await this.core.createNamespace({ body: asBody<V1Namespace>(m.namespace) });
+    } catch (error) {
+      if (statusCode(error) === 409)
+        throw new Error(
+          `namespace ${ns} already exists: another worker is running this run, or the janitor has not removed a leftover yet`,
+        );
+      throw apiError(`creating namespace ${ns}`, error);
+    }
+    // From here on the namespace is ours: cleanup() deletes it.
+    this.namespace = ns;
+    ctx.log(`kubernetes backend: namespace ${ns} (${ctx.spec.mesh})`);
+    for (const sa of m.serviceAccounts) {
+      await this.core.createNamespacedServiceAccount({ namespace: ns, body: asBody<V1ServiceAccount>(sa) });
+    }
+    await this.core.createNamespacedService({ namespace: ns, body: asBody<V1Service>(m.serverService) });
+    await this.apps.createNamespacedDeployment({ namespace: ns, body: asBody<V1Deployment>(m.serverDeployment) });
+    await this.waitForServer(ctx, ns);
+    this.prepared = true;
+    ctx.log(`kubernetes backend: ${SERVER_NAME} ready in ${ns}`);
+  }
+
+  private async waitForServer(ctx: BackendContext, ns: string): Promise<void> {
+    const rule = this.requireProfile().readiness;
+    const deadline = Date.now() + this.readyTimeoutMs;
+    let reason = "no pod yet";
+    for (;;) {
+      const pods = await this.core.listNamespacedPod({ namespace: ns, labelSelector: `app.kubernetes.io/name=${SERVER_NAME}` });
+      const pod = pods.items[0];
+      if (pod) {
+        const verdict = podMeetsReadiness(rule, readinessInput(pod));
+        if (verdict.ready) return;
+        reason = `${pod.metadata?.name ?? "pod"}: ${verdict.reason}`;
+      }
+      if (Date.now() + this.pollMs > deadline)
+        throw new Error(`${SERVER_NAME} not ready after ${Math.round(this.readyTimeoutMs / 1000)} s (${reason})`);
+      await sleep(this.pollMs, undefined, { signal: ctx.signal });
+    }
+  }
+
+  async runIteration(ctx: BackendContext, iteration: number): Promise<IterationResult> {
+    const ns = this.namespace;
+    if (!ns || !this.prepared || this.cleaning)
+      throw new Error("KubernetesBackend: runIteration() needs a successful prepare() and no cleanup()");
+    ctx.signal.throwIfAborted();
+    const { spec } = ctx;
+    const totalMs = (spec.warmupSeconds + spec.durationSeconds) * 1000;
+    const started = Date.now();
+    const progress = () => ctx.onIterationProgress(Math.min(0.99, (Date.now() - started) / totalMs));
+
+    if (spec.warmupSeconds > 0) {
+      const warm = await this.runClient(ctx, ns, iteration, "warmup", progress);
+      if (warm.exitCode !== 0) ctx.log(`kubernetes backend: warm-up exited ${warm.exitCode}: ${tail(warm.log)}`);
+    }
+    const startedAt = new Date();
+    const { exitCode, log } = await this.runClient(ctx, ns, iteration, "measure", progress);
+    if (exitCode !== 0) throw new Error(`fortio client failed (exit ${exitCode}): ${tail(log)}`);
+    const parsed = parseFortioJson(log, { iteration, startedAt });
+    for (const warning of parsed.warnings) ctx.log(`kubernetes backend: ${warning}`);
+    ctx.onIterationProgress(1);
+    return { ...parsed.result, components: this.components() };
+  }
+
+  /** Creates one client Job, waits for fortio's container to end, returns its exit code and log, deletes the Job. */
+  private async runClient(
+    ctx: BackendContext,
+    ns: string,
+    iteration: number,
+    phase: "warmup" | "measure",
+    progress: () => void,
+  ): Promise<{ exitCode: number; log: string }> {
+    const job = clientJob({ ...this.manifestOptions(ctx), iteration, phase });
+    const jobName = job.metadata.name;
+    await this.batch.createNamespacedJob({ namespace: ns, body: asBody<V1Job>(job) });
+    const seconds = phase === "warmup" ? ctx.spec.warmupSeconds : ctx.spec.durationSeconds;
+    const deadline = Date.now() + seconds * 1000 + this.jobGraceMs;
+    const selector = `app.kubernetes.io/name=${CLIENT_NAME},meshbench.io/iteration=${iteration},meshbench.io/phase=${phase}`;
+    try {
+      for (;;) {
+        const pods = await this.core.listNamespacedPod({ namespace: ns, labelSelector: selector });
+        for (const pod of pods.items) {
+          const status = pod.status?.containerStatuses?.find((c) => c.name === CLIENT_NAME);
+          const terminated = status?.state?.terminated;
+          // Wait for fortio's container, not the Job: a sidecar may keep the Job active after fortio is done.
+          if (terminated) {
+            const name = pod.metadata?.name ?? "";
+            const log = await this.core.readNamespacedPodLog({ namespace: ns, name, container: CLIENT_NAME });
+            return { exitCode: terminated.exitCode, log };
+          }
+        }
+        progress();
+        if (Date.now() + this.pollMs > deadline)
+          throw new Error(`${jobName} did not finish within ${Math.round(seconds + this.jobGraceMs / 1000)} s`);
+        await sleep(this.pollMs, undefined, { signal: ctx.signal });
+      }
+    } finally {
+      await this.batch
+        .deleteNamespacedJob({ namespace: ns, name: jobName, propagationPolicy: "Background" })
+        .catch((error: unknown) => {
+          if (statusCode(error) !== 404 && !this.cleaning)
+            ctx.log(`kubernetes backend: deleting ${jobName}: ${(error as Error).message}`);
+        });
+    }
+  }
+
+  /** CPU and memory per component are not measured yet (Prometheus, issue 7 item 4): reported missing, never 0. */
+  private components(): ComponentUsage[] {
+    const profile = this.requireProfile();
+    return [
+      { component: "loadgen", role: "loadgen", cpuCores: null, maxRssBytes: null },
+      { component: "upstream", role: "app", cpuCores: null, maxRssBytes: null },
+      ...profile.resources.map((r) => ({ component: r.component, role: r.role, cpuCores: null, maxRssBytes: null })),
+    ];
+  }
+
+  private requireProfile(): KubernetesMeshProfile {
+    if (!this.profile) throw new Error("KubernetesBackend: not prepared");
+    return this.profile;
+  }
+
+  cleanup(): Promise<void> {
+    this.cleaning ??= this.deleteNamespace();
+    return this.cleaning;
+  }
+
+  private async deleteNamespace(): Promise<void> {
+    this.detachAbort?.();
+    const ns = this.namespace;
+    if (!ns) return;
+    let lastError: unknown = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.core.deleteNamespace({ name: ns, propagationPolicy: "Background" });
+        return;
+      } catch (error) {
+        if (statusCode(error) === 404) return;
+        lastError = error;
+        await sleep(Math.min(this.pollMs, 1_000));
+      }
+    }
+    // The janitor deletes it on the next worker start.
+    throw apiError(`deleting namespace ${ns}`, lastError);
+  }
+}
+
+/**
+ * Deletes namespaces MeshBench left behind (a worker that crashed mid-run) whose run is no longer
+ * running. Call on worker start-up. Returns the namespaces deleted.
+ */
+export async function deleteLeftoverNamespaces(
+  kc: KubeConfig,
+  isRunActive: (runId: string) => Promise<boolean>,
+  log: (message: string) => void = () => {},
+): Promise<string[]> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const list = await core.listNamespace({ labelSelector: MANAGED_SELECTOR });
+  const deleted: string[] = [];
+  for (const ns of list.items) {
+    const name = ns.metadata?.name;
+    const runId = ns.metadata?.annotations?.[LABEL_RUN_ID] ?? ns.metadata?.labels?.[LABEL_RUN_ID];
+    if (!name || !runId || ns.metadata?.deletionTimestamp) continue;
+    if (await isRunActive(runId)) continue;
+    try {
+      await core.deleteNamespace({ name, propagationPolicy: "Background" });
+      deleted.push(name);
+      log(`janitor: deleted leftover namespace ${name} (run ${runId})`);
+    } catch (error) {
+      if (statusCode(error) !== 404) log(`janitor: could not delete ${name}: ${(error as Error).message}`);
+    }
+  }
+  return deleted;
+}
+
+/**
+ * KUBECONFIG, ~/.kube/config or the in-cluster service account. Throws "not connected: …" when
+ * there is none, instead of client-node's silent fallback to http://localhost:8080.
+ */
+export function defaultKubeConfig(): KubeConfig {
+  const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
+  if (!process.env.KUBECONFIG && !inCluster && !existsSync(path.join(homedir(), ".kube", "config")))
+    throw new Error(
+      "Kubernetes not connected: no kubeconfig (set KUBECONFIG, create ~/.kube/config, or run the worker in the cluster with its service account)",
+    );
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return kc;
+}
+
+/**
+ * Our manifests are typed with kubernetes-models (validated against the OpenAPI schemas in tests);
+ * client-node has its own generated types for the same JSON. Same wire shape, different TS types.
+ */
+function asBody<T>(manifest: object): T {
+  return manifest as T;
+}
+
+function readinessInput(pod: V1Pod) {
+  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+  return {
+    containers: statuses.map((c) => ({ name: c.name, ready: c.ready && c.state?.running !== undefined })),
+    annotations: pod.metadata?.annotations ?? {},
+  };
+}
+
+function statusCode(error: unknown): number | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "number" ? code : null;
+}
+
+function apiError(what: string, error: unknown): Error {
+  const code = statusCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`Kubernetes API: ${what} failed${code ? ` (HTTP ${code})` : ""}: ${message.slice(0, 500)}`);
+}
+
+function tail(text: string, chars = 800): string {
+  const t = text.trim();
+  return t.length > chars ? `…${t.slice(-chars)}` : t || "(empty log)";
+}
