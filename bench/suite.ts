@@ -3,14 +3,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDatabase, migrate } from "~/server/db/migrate";
 import { apiSpeed } from "./api/api-speed";
+import { seedBenchDatabase } from "./api/seed";
 import { applyBenchEnv } from "./env";
 import { parseArgs, wants } from "./lib/args";
 import { fmtPct } from "./lib/format";
 import { busyShare, describeMachine, type Machine } from "./lib/machine";
-import { couldNotMeasure, notMeasuredRow, type Row, renderMarkdown } from "./lib/table";
+import { couldNotMeasure, errorRow, notMeasuredRow, type Row, renderMarkdown } from "./lib/table";
 import { loadgenFidelity } from "./loadgen/fidelity";
 import type { RateRun } from "./loadgen/rate-latency";
-import { pendingRows } from "./pending";
+import { pendingProbeRows, pendingReportRows, reportsBuilt } from "./pending";
+import { reportRows } from "./reports/report-timing";
 import { storageRows } from "./storage/storage";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -77,7 +79,18 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
     }
     rows.push(...(await storageRows(env.databaseUrl, rateRuns, wants(args, "1"))));
   }
-  if (wants(args, "4")) rows.push(...pendingRows(REPO));
+  if (wants(args, "4")) {
+    log("section 4: reports and probes");
+    if (reportsBuilt(REPO)) {
+      try {
+        const seeded = await seedBenchDatabase(env.databaseUrl, log);
+        rows.push(...(await reportRows(seeded.detailIds.slice(0, 8), args.quick ? 1 : 5)));
+      } catch (error) {
+        rows.push(errorRow("4", "Report generation, 8-run comparison", error));
+      }
+    } else rows.push(...pendingReportRows());
+    rows.push(...pendingProbeRows(REPO));
+  }
 
   const seconds = Math.round((Date.now() - started) / 1000);
   const busyAfter = await busyShare();

@@ -118,6 +118,7 @@ export async function startApp(repo: string, runDir: string, appEnv: AppEnv, log
     async stop() {
       await stop();
       unregister();
+      await rm(dir, { recursive: true, force: true }); // the copied build (~20 MB)
     },
   };
 }

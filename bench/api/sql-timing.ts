@@ -18,7 +18,14 @@ export interface EndpointSql {
 type Caller = ReturnType<typeof createCaller>;
 
 function call(caller: Caller, c: RunsCall): Promise<unknown> {
-  return c.procedure === "runs.list" ? caller.runs.list(c.input) : caller.runs.get(c.input);
+  switch (c.procedure) {
+    case "runs.list":
+      return caller.runs.list(c.input);
+    case "runs.get":
+      return caller.runs.get(c.input);
+    case "compare.runs":
+      return caller.compare.runs(c.input);
+  }
 }
 
 /**

@@ -29,7 +29,9 @@ export function fmtPct(fraction: number | null | undefined, digits = 2): string 
   return `${(fraction * 100).toFixed(digits)}%`;
 }
 
+/** Milliseconds: `digits` decimals below 100 ms, whole ms below 1 s, then seconds. */
 export function fmtMs(ms: number | null | undefined, digits = 1): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
-  return `${ms.toFixed(digits)} ms`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${ms.toFixed(ms >= 100 ? 0 : digits)} ms`;
 }

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { clockTicksPerSecond } from "~/worker/backends/local/proc";
 import { CpuPoller } from "./proc-cpu";
@@ -40,10 +40,11 @@ export async function runWrk(run: WrkRun): Promise<WrkRunResult> {
     `${run.timeoutSeconds ?? 10}s`,
     "--latency",
   ];
+  let scriptFile: string | undefined;
   if (run.script !== undefined) {
-    const file = path.join(run.scriptDir, `wrk-${process.pid}-${++scriptSeq}.lua`);
-    await writeFile(file, run.script);
-    args.push("-s", file);
+    scriptFile = path.join(run.scriptDir, `wrk-${process.pid}-${++scriptSeq}.lua`);
+    await writeFile(scriptFile, run.script);
+    args.push("-s", scriptFile);
   }
   args.push(run.url);
   let poller: CpuPoller | undefined;
@@ -55,7 +56,7 @@ export async function runWrk(run: WrkRun): Promise<WrkRunResult> {
       poller = new CpuPoller(child.pid, clockTicksPerSecond());
       run.onStart?.(child.pid);
     },
-  });
+  }).finally(() => (scriptFile ? rm(scriptFile, { force: true }) : undefined));
   const cpuMs = poller?.stop() ?? null;
   if (done.code !== 0) throw new Error(`wrk exited ${done.code ?? done.signal}: ${done.stderr.trim().slice(0, 300)}`);
   return { output: parseWrkOutput(done.stdout), cpuMs, wallStartMs, wallEndMs: Date.now() };

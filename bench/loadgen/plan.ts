@@ -37,7 +37,7 @@ export function loadgenPlan(quick: boolean): LoadgenPlan {
       latencyRounds: 1,
       latencyRoundSeconds: 3,
       coRate: 2000,
-      coSeconds: 4,
+      coSeconds: 3,
       stallMs: 1000,
     };
   }

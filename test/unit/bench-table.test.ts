@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fmtBytes, fmtPct, fmtRate, fmtRatio, fmtUs } from "~/bench/lib/format";
+import { fmtBytes, fmtMs, fmtPct, fmtRate, fmtRatio, fmtUs } from "~/bench/lib/format";
 import { couldNotMeasure, describeTarget, errorRow, judge, measuredRow, notMeasuredRow, renderMarkdown } from "~/bench/lib/table";
 
 describe("formatting", () => {
@@ -16,6 +16,9 @@ describe("formatting", () => {
     expect(fmtRatio(0.9512)).toBe("0.951×");
     expect(fmtRatio(443.2)).toBe("443×");
     expect(fmtPct(0.00412)).toBe("0.41%");
+    expect(fmtMs(7.664, 2)).toBe("7.66 ms");
+    expect(fmtMs(464.42, 2)).toBe("464 ms");
+    expect(fmtMs(1486.2)).toBe("1.49 s");
   });
 });
 

@@ -26,6 +26,8 @@ export class Connection implements ResponseSink {
   index = -1;
   intendedMs = 0;
   sentMs = 0;
+  /** Where this request's latency is measured from (open loop: see OpenLoopDriver.dispatch). */
+  timedFromMs = 0;
   measured = false;
 
   private socket: net.Socket | null = null;
