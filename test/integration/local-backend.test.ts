@@ -87,9 +87,6 @@ function expectOrdered(r: IterationResult): void {
   expect([...order].sort((a, b) => a - b)).toEqual(order);
 }
 
-/** Lowest p50 of each profile's iterations: single runs on a 2-core VM swing by ~100 µs with CPU placement. */
-const p50: Partial<Record<MeshProfile, number>> = {};
-
 function expectHealthy(result: IterationResult, iteration: number, mesh: MeshProfile): void {
   expect(result.iteration).toBe(iteration);
   expect(result.requestedQps).toBe(300);
@@ -136,7 +133,6 @@ describe.each(["baseline", "nginx", "haproxy"] as const)("LocalBackend %s", (mes
 
     for (const [i, r] of results.entries()) expectHealthy(r, i + 1, mesh);
     expect(ctx.fractions.length).toBeGreaterThanOrEqual(6);
-    p50[mesh] = Math.min(...results.map((r) => r.latency?.p50Us ?? Infinity));
 
     for (const pid of pids) expect(alive(pid), `pid ${pid} still running`).toBe(false);
     expect(processesMentioning(path.join(runRoot, runId))).toEqual([]);
@@ -145,13 +141,9 @@ describe.each(["baseline", "nginx", "haproxy"] as const)("LocalBackend %s", (mes
   });
 });
 
-describe("LocalBackend across profiles", () => {
-  it("shows two proxy hops costing latency over the baseline at p50", () => {
-    expect(p50.baseline).toBeDefined();
-    expect(p50.nginx ?? 0).toBeGreaterThan(p50.baseline ?? Infinity);
-    expect(p50.haproxy ?? 0).toBeGreaterThan(p50.baseline ?? Infinity);
-  });
-
+// The cross-profile claim (a proxy pair is slower than the baseline at p50) is asserted once, end to
+// end, in worker.test.ts: single low-rate runs on a 2-core VM swing by ~100 µs with CPU placement.
+describe("LocalBackend failure handling", () => {
   it("stops every process when the run is aborted mid-iteration", async () => {
     const runId = `it-abort-${Date.now()}`;
     const ac = new AbortController();
