@@ -26,15 +26,3 @@ export function pendingReportRows(): Row[] {
     notMeasuredRow(SECTION, "PDF report generation time, 8-run comparison", "—", reason(false)),
   ];
 }
-
-/** eBPF probes (issue 5): not measured by this bench yet, whether or not the feature exists. */
-export function pendingProbeRows(repo: string): Row[] {
-  return [
-    notMeasuredRow(
-      SECTION,
-      "p50 with eBPF probes / p50 without (ratio)",
-      "—",
-      reason(hasSources(path.join(repo, "worker", "probes"))),
-    ),
-  ];
-}

@@ -11,7 +11,8 @@ import { busyShare, describeMachine, type Machine } from "./lib/machine";
 import { couldNotMeasure, errorRow, notMeasuredRow, type Row, renderMarkdown } from "./lib/table";
 import { loadgenFidelity } from "./loadgen/fidelity";
 import type { RateRun } from "./loadgen/rate-latency";
-import { pendingProbeRows, pendingReportRows, reportsBuilt } from "./pending";
+import { pendingReportRows, reportsBuilt } from "./pending";
+import { probeOverheadRows } from "./probes/probe-overhead";
 import { reportRows } from "./reports/report-timing";
 import { storageRows } from "./storage/storage";
 
@@ -89,7 +90,7 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
         rows.push(errorRow("4", "Report generation, 8-run comparison", error));
       }
     } else rows.push(...pendingReportRows());
-    rows.push(...pendingProbeRows(REPO));
+    rows.push(...(await probeOverheadRows({ quick: args.quick, runDir, log })));
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);
