@@ -1,20 +1,9 @@
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumPath } from "./server/reports/pdf";
 import { applyTestEnv } from "./test/test-env";
 
 const env = applyTestEnv();
 const baseURL = `http://localhost:${env.TEST_PORT}`;
-
-/** Debian's Chromium (Playwright cannot download its own browser here); flags from RECIPES.md. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export default defineConfig({
   testDir: "e2e",
@@ -30,7 +19,8 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
+    // Debian's Chromium with the flags from RECIPES.md (Playwright cannot download its own browser here).
+    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: [

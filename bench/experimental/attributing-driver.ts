@@ -8,6 +8,7 @@ import { measuredRange, OpenLoopSchedule } from "~/worker/loadgen/schedule";
 
 /**
  * EXPERIMENT, not product code: worker/loadgen/open-loop.ts with two changes, to measure a fix.
+ * Change 1 has since landed in the product (open-loop.ts); change 2 (no busy-polling) has not.
  *
  * 1. Latency is charged from the intended time only for a request that had to wait for a busy
  *    connection (handed out in release(): the server was slow, so no coordinated omission); a
