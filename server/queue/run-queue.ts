@@ -1,6 +1,4 @@
-import { Queue } from "bullmq";
-import { env } from "~/server/env";
-import { sharedRedis } from "./redis";
+import { rowQueue } from "./row-queue";
 
 export const RUN_QUEUE_NAME = "benchmark-runs";
 
@@ -8,26 +6,13 @@ export interface BenchmarkJobData {
   runId: string;
 }
 
-const globalForQueue = globalThis as unknown as { meshbenchRunQueue?: Queue<BenchmarkJobData> };
+const runs = rowQueue<BenchmarkJobData>(RUN_QUEUE_NAME, "benchmark");
 
-export function runQueue(): Queue<BenchmarkJobData> {
-  globalForQueue.meshbenchRunQueue ??= new Queue<BenchmarkJobData>(RUN_QUEUE_NAME, {
-    connection: sharedRedis(),
-    prefix: env.QUEUE_PREFIX,
-  });
-  return globalForQueue.meshbenchRunQueue;
-}
+export const runQueue = runs.queue;
 
-/**
- * Job id = run id, so enqueueing the same run twice (a retry, the reconciler) is harmless:
- * BullMQ ignores an add whose id already exists.
- */
-export async function enqueueRun(runId: string): Promise<void> {
-  await runQueue().add(
-    "benchmark",
-    { runId },
-    { jobId: runId, attempts: 1, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
-  );
+/** Job id = run id: enqueueing the same run twice (a retry, the reconciler) is harmless. */
+export function enqueueRun(runId: string): Promise<void> {
+  return runs.enqueue(runId, { runId });
 }
 
 /** Removes a run's job if it is still waiting; a job a worker holds is left to the worker. */

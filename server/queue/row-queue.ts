@@ -1,0 +1,30 @@
+import { type JobsOptions, Queue } from "bullmq";
+import { env } from "~/server/env";
+import { sharedRedis } from "./redis";
+
+/**
+ * A BullMQ queue whose jobs each stand for one PostgreSQL row (a run, a probe job, a report). The
+ * row is written first and job id = row id, so enqueueing twice is harmless and the worker's
+ * reconciler can re-enqueue from PostgreSQL whatever Redis lost.
+ */
+export function rowQueue<T extends object>(name: string, jobName: string) {
+  // One Queue per process; Next's dev server re-evaluates modules, so keep it on globalThis.
+  const holder = globalThis as unknown as Record<symbol, Queue<T> | undefined>;
+  const key = Symbol.for(`meshbench.queue.${name}`);
+  const queue = (): Queue<T> => {
+    holder[key] ??= new Queue<T>(name, { connection: sharedRedis(), prefix: env.QUEUE_PREFIX });
+    return holder[key];
+  };
+  const enqueue = async (id: string, data: T): Promise<void> => {
+    // BullMQ derives the job name and data types from T through conditional types, which
+    // TypeScript cannot resolve for a generic T; for a concrete T they are string and T.
+    const add = queue().add.bind(queue()) as (name: string, data: T, opts: JobsOptions) => Promise<unknown>;
+    await add(jobName, data, {
+      jobId: id,
+      attempts: 1,
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 1000 },
+    });
+  };
+  return { queue, enqueue };
+}
