@@ -181,12 +181,7 @@ function SpectrumTable({ comparison }: { comparison: Comparison }) {
       <thead>
         <tr>
           <th>Percentile</th>
-          {comparison.runs.map((r, i) => (
-            <th key={r.id} className="num">
-              <span className="swatch" style={{ background: runColor(i) }} />
-              {r.name}
-            </th>
-          ))}
+          <RunHeaderCells runs={comparison.runs} />
         </tr>
       </thead>
       <tbody>
@@ -215,12 +210,7 @@ function ResourcesTable({ comparison }: { comparison: Comparison }) {
       <thead>
         <tr>
           <th>Component</th>
-          {comparison.runs.map((r, i) => (
-            <th key={r.id} className="num">
-              <span className="swatch" style={{ background: runColor(i) }} />
-              {r.name}
-            </th>
-          ))}
+          <RunHeaderCells runs={comparison.runs} />
         </tr>
       </thead>
       <tbody>
@@ -258,12 +248,7 @@ function Probes({ comparison }: { comparison: Comparison }) {
             <thead>
               <tr>
                 <th>Figure</th>
-                {comparison.runs.map((r, i) => (
-                  <th key={r.id} className="num">
-                    <span className="swatch" style={{ background: runColor(i) }} />
-                    {r.name}
-                  </th>
-                ))}
+                <RunHeaderCells runs={comparison.runs} />
               </tr>
             </thead>
             <tbody>
@@ -431,4 +416,14 @@ export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[];
       <ReportsPanel runIds={runIds} baselineId={c.baselineId} isAdmin={isAdmin} />
     </>
   );
+}
+
+/** One header cell per compared run: its colour swatch and name. */
+function RunHeaderCells({ runs }: { runs: readonly { id: string; name: string }[] }) {
+  return runs.map((r, i) => (
+    <th key={r.id} className="num">
+      <span className="swatch" style={{ background: runColor(i) }} />
+      {r.name}
+    </th>
+  ));
 }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useState } from "react";
 import { formatDate, formatLatencyUs, formatRate } from "~/components/ui/format";
+import { LoadMore } from "~/components/ui/load-more";
 import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/server/domain/compare";
 import { MESH_PROFILES, type MeshProfile } from "~/server/domain/meshes";
 import { useTRPC } from "~/trpc/react";
@@ -132,13 +133,7 @@ export function RunPicker({ initial, mode, isAdmin }: { initial: string[]; mode:
           </tbody>
         </table>
       )}
-      {query.hasNextPage && (
-        <div className="toolbar" style={{ marginTop: 12 }}>
-          <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      )}
+      <LoadMore query={query} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { LoadMore } from "~/components/ui/load-more";
 import { useTRPC } from "~/trpc/react";
 import { ACTIVE_REPORT_STATUSES, ReportRows } from "./report-rows";
 import "~/components/compare/compare.css";
@@ -43,13 +44,7 @@ export function ReportsList({ isAdmin }: { isAdmin: boolean }) {
           onDelete={isAdmin ? (id) => remove.mutate({ id }) : undefined}
         />
       )}
-      {query.hasNextPage && (
-        <div className="toolbar" style={{ marginTop: 12 }}>
-          <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      )}
+      <LoadMore query={query} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { compareHref } from "~/components/compare/href";
 import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/components/ui/format";
+import { LoadMore } from "~/components/ui/load-more";
 import { RunStatus } from "~/server/db/generated/enums";
 import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/server/domain/compare";
 import { MESH_PROFILES, type MeshProfile } from "~/server/domain/meshes";
@@ -122,13 +123,7 @@ export function RunsTable() {
           </tbody>
         </table>
       )}
-      {query.hasNextPage && (
-        <div className="toolbar" style={{ marginTop: 12 }}>
-          <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        </div>
-      )}
+      <LoadMore query={query} />
     </div>
   );
 }

@@ -1,19 +1,18 @@
 import type { HistBucket } from "./bpftrace";
-import { type Histogram, type SpectrumPoint, summarize } from "./histogram";
+import { type Histogram, summarize } from "./histogram";
 import { type BackendKind, MESHES, type MeshProfile } from "./meshes";
 import { isProbeName, PROBES } from "./probes";
-import type { ComponentUsage, LatencySummary } from "./result";
+import type { ComponentUsage } from "./result";
 import type { RunSpec } from "./spec";
 import {
   BOOTSTRAP_ITERATIONS,
   type BootstrapReplicates,
   CONFIDENCE,
-  type Estimate,
   KEY_PERCENTILE_NAMES,
   type KeyPercentile,
   type Overhead,
   overhead,
-  type PercentileRow,
+  type RunStatistics,
   runStatistics,
   seedFromString,
   type Verdict,
@@ -94,7 +93,8 @@ export interface RepetitionRow {
   p999Us: number | null;
 }
 
-export interface ComparedRun {
+/** A run as the compare page and reports show it: its statistics plus who/what/when. */
+export interface ComparedRun extends Omit<RunStatistics, "sampleCount"> {
   id: string;
   name: string;
   mesh: string;
@@ -114,12 +114,6 @@ export interface ComparedRun {
   /** failed / (failed + successful); null when nothing was sent */
   errorRate: number | null;
   errorsByKind: Record<string, number>;
-  summary: LatencySummary | null;
-  latency: Record<KeyPercentile, Estimate>;
-  tailSamples: Record<KeyPercentile, number>;
-  throughput: Estimate;
-  spectrum: SpectrumPoint[];
-  percentiles: PercentileRow[];
   /** Against the comparison's baseline; null for the baseline itself and for a one-run report. */
   overhead: Record<KeyPercentile, Overhead | null> | null;
   resources: ResourceUsage[];
@@ -304,6 +298,7 @@ function computeRun(input: CompareRunInput, iterations: number): ComputedRun {
   const errorsByKind: Record<string, number> = {};
   for (const r of reps) for (const [k, n] of Object.entries(r.errors)) errorsByKind[k] = (errorsByKind[k] ?? 0) + n;
   const requestedQps = input.spec?.mode === "fixed-rate" ? (input.spec.rate ?? null) : null;
+  const { sampleCount: _sampleCount, ...statFields } = stats;
   return {
     replicates,
     run: {
@@ -320,17 +315,12 @@ function computeRun(input: CompareRunInput, iterations: number): ComputedRun {
       spec: input.spec,
       loadGenerator: loadGeneratorOf(input.backend, input.spec),
       requestedQps,
-      repetitions: reps.length,
       requestCount,
       errorCount,
       errorRate: requestCount + errorCount > 0 ? errorCount / (requestCount + errorCount) : null,
       errorsByKind,
-      summary: stats.summary,
-      latency: stats.latency,
-      tailSamples: stats.tailSamples,
-      throughput: stats.throughput,
-      spectrum: stats.spectrum,
-      percentiles: stats.percentiles,
+      ...statFields,
+      repetitions: reps.length,
       overhead: null,
       resources: resourcesOf(reps),
       cpuUsPerRequest: { total: cpuPerRequest(reps, null), proxy: cpuPerRequest(reps, ["proxy"]) },

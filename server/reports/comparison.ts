@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db } from "~/server/db/client";
+import { histogramFromBytes } from "~/server/db/histogram-bytes";
 import {
   buildComparison,
   type CompareRunInput,
@@ -9,7 +10,6 @@ import {
   type RegressionResult,
   regression,
 } from "~/server/domain/compare";
-import { decodeHistogram } from "~/server/domain/histogram";
 import type { ComponentUsage } from "~/server/domain/result";
 import { runSpecSchema } from "~/server/domain/spec";
 
@@ -93,7 +93,7 @@ async function loadRunInputs(runIds: readonly string[]): Promise<CompareRunInput
         count: r.count,
         errorCount: r.errorCount,
         errors: errorsSchema.parse(r.errors),
-        histogram: decodeHistogram(Buffer.from(r.histogram).toString("base64")),
+        histogram: histogramFromBytes(r.histogram),
         components: componentsSchema.parse(r.components) satisfies ComponentUsage[],
         measuredSeconds: r.measuredSeconds,
       })),

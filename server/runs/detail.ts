@@ -1,5 +1,6 @@
 import { db } from "~/server/db/client";
-import { decodeHistogram, mergeHistograms, percentileSpectrum, summarize } from "~/server/domain/histogram";
+import { histogramFromBytes } from "~/server/db/histogram-bytes";
+import { mergeHistograms, percentileSpectrum, summarize } from "~/server/domain/histogram";
 import type { ComponentUsage } from "~/server/domain/result";
 import { runSpecSchema } from "~/server/domain/spec";
 
@@ -10,7 +11,7 @@ export async function runDetail(id: string) {
     include: { results: { orderBy: { iteration: "asc" } }, createdBy: { select: { email: true, name: true } } },
   });
   if (!run) return null;
-  const histograms = run.results.map((r) => decodeHistogram(Buffer.from(r.histogram).toString("base64")));
+  const histograms = run.results.map((r) => histogramFromBytes(r.histogram));
   const merged = histograms.length > 0 ? mergeHistograms(histograms) : null;
   const spec = runSpecSchema.safeParse(run.spec);
   return {

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatLatencyUs } from "~/components/ui/format";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
+import { histogramFromBytes } from "~/server/db/histogram-bytes";
 import type { Comparison } from "~/server/domain/compare";
 import { comparisonCsv, smpDocument } from "~/server/domain/exports";
-import { createLatencyHistogram, decodeHistogram, encodeHistogram } from "~/server/domain/histogram";
+import { createLatencyHistogram, encodeHistogram } from "~/server/domain/histogram";
 import { type RunSpecInput, runSpecSchema } from "~/server/domain/spec";
 import { bucketGrid } from "~/server/domain/stats";
 import { reportQueue } from "~/server/queue/report-queue";
@@ -243,7 +244,7 @@ describe("comparison reports of real local runs", () => {
         const { id: _id, runId: _runId, ...rest } = r;
         let histogram = rest.histogram;
         if (slowdown !== 1) {
-          const grid = bucketGrid([decodeHistogram(Buffer.from(r.histogram).toString("base64"))]);
+          const grid = bucketGrid([histogramFromBytes(r.histogram)]);
           const slower = createLatencyHistogram();
           const cumulative = grid.cumulative[0] ?? new Float64Array();
           grid.values.forEach((value, j) => {

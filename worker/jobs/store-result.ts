@@ -1,6 +1,7 @@
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
-import { decodeHistogram, mergeHistograms, summarize } from "~/server/domain/histogram";
+import { histogramFromBytes, histogramToBytes } from "~/server/db/histogram-bytes";
+import { mergeHistograms, summarize } from "~/server/domain/histogram";
 import type { IterationResult } from "~/server/domain/result";
 
 function errorTotal(errors: Record<string, number>): number {
@@ -26,8 +27,7 @@ export async function storeIterationResult(runId: string, result: IterationResul
       p90Us: l?.p90Us,
       p99Us: l?.p99Us,
       p999Us: l?.p999Us,
-      // Stored as the raw compressed bytes: base64 text would cost a third more.
-      histogram: Buffer.from(result.histogram, "base64"),
+      histogram: histogramToBytes(result.histogram),
       perSecond: result.perSecond,
       measuredSeconds: result.measuredSeconds,
       components: result.components as unknown as Prisma.InputJsonValue,
@@ -44,7 +44,7 @@ export async function runSummary(runId: string) {
     select: { histogram: true, actualQps: true, count: true, errorCount: true },
   });
   if (results.length === 0) return { p50Us: null, p99Us: null, actualQps: null, requestCount: null, errorCount: null };
-  const merged = mergeHistograms(results.map((r) => decodeHistogram(Buffer.from(r.histogram).toString("base64"))));
+  const merged = mergeHistograms(results.map((r) => histogramFromBytes(r.histogram)));
   const summary = summarize(merged);
   return {
     p50Us: summary?.p50Us ?? null,
