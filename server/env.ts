@@ -14,6 +14,16 @@ const envSchema = z.object({
     .url()
     .default("http://127.0.0.1:9090")
     .transform((u) => u.replace(/\/+$/, "")),
+  /**
+   * The job label of the kubelet's cAdvisor series in the cluster's Prometheus (kube-prometheus-stack:
+   * "kubelet"), for per-component CPU and memory of Kubernetes runs; "" = match any job.
+   */
+  CADVISOR_JOB: z.string().default("kubelet"),
+  /** The label naming the node on cAdvisor series (kube-prometheus-stack: "node"). */
+  CADVISOR_NODE_LABEL: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Prometheus label name")
+    .default("node"),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
   NEXTAUTH_URL: z.url().default("http://localhost:3000"),
   /** Namespaces BullMQ keys so tests and a running app can share one Redis. */

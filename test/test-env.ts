@@ -15,6 +15,11 @@ export const testEnv = {
   WORKER_RECONCILE_SECONDS: "2",
   /** The tests' own Prometheus (scripts/run-prometheus.sh), so a test may stop it. */
   PROMETHEUS_URL: "http://127.0.0.1:9091",
+  /**
+   * A kubeconfig that does not exist, so no test ever reaches a developer's real cluster and the
+   * cluster page reads "not connected". Tests of the cluster backend point at FakeKubernetesApi.
+   */
+  KUBECONFIG: `${process.cwd()}/var/test/no-cluster.kubeconfig`,
 };
 
 /** Set on process.env, so global setups and every child process see the same values. */

@@ -1,3 +1,4 @@
+import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
 import { metricsRouter } from "./routers/metrics";
 import { probesRouter } from "./routers/probes";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   compare: compareRouter,
   reports: reportsRouter,
   probes: probesRouter,
+  cluster: clusterRouter,
 });
 
 export type AppRouter = typeof appRouter;

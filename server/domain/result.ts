@@ -8,7 +8,10 @@ export interface ComponentUsage {
   role: "loadgen" | "app" | "proxy" | "control-plane";
   /** Mean CPU cores used over the measurement window; null when it could not be measured. */
   cpuCores: number | null;
-  /** Peak resident memory in bytes; null when it could not be measured. */
+  /**
+   * Peak resident memory in bytes; null when it could not be measured. On Kubernetes: the peak
+   * cAdvisor working set (container_memory_working_set_bytes) of the component's largest container.
+   */
   maxRssBytes: number | null;
 }
 

@@ -11,11 +11,14 @@ export interface Series {
   points: [number, number | null][];
 }
 
-interface QueryRangeResponse {
+interface QueryResponse<T> {
   status: "success" | "error";
   error?: string;
-  data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+  data?: { resultType: string; result: T };
 }
+
+type MatrixResult = { metric: Record<string, string>; values: [number, string][] }[];
+type VectorResult = { metric: Record<string, string>; value: [number, string] }[];
 
 const TIMEOUT_MS = 4_000;
 
@@ -33,9 +36,33 @@ export async function queryRange(
     end: String(endSeconds),
     step: String(stepSeconds),
   });
+  const data = await post<MatrixResult>("query_range", params, baseUrl);
+  return data.result.map((r) => ({ labels: r.metric, points: r.values.map(([t, v]) => [t, finite(v)]) }));
+}
+
+export interface Sample {
+  labels: Record<string, string>;
+  /** NaN/Inf become null (missing, not zero). */
+  value: number | null;
+}
+
+/** Prometheus HTTP API instant `query` at `timeSeconds`; an instant vector (empty when nothing matched). */
+export async function queryInstant(promql: string, timeSeconds: number, baseUrl = env.PROMETHEUS_URL): Promise<Sample[]> {
+  const params = new URLSearchParams({ query: promql, time: String(timeSeconds) });
+  const data = await post<VectorResult>("query", params, baseUrl);
+  if (data.resultType !== "vector") throw new MetricsUnavailableError(`Prometheus answered a ${data.resultType}, not a vector`);
+  return data.result.map((r) => ({ labels: r.metric, value: finite(r.value[1]) }));
+}
+
+function finite(text: string): number | null {
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+async function post<T>(endpoint: string, params: URLSearchParams, baseUrl: string): Promise<{ resultType: string; result: T }> {
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}/api/v1/query_range`, {
+    response = await fetch(`${baseUrl}/api/v1/${endpoint}`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: params,
@@ -45,15 +72,9 @@ export async function queryRange(
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
     throw new MetricsUnavailableError(`Prometheus at ${baseUrl} is unreachable (${cause})`);
   }
-  const body = (await response.json().catch(() => null)) as QueryRangeResponse | null;
+  const body = (await response.json().catch(() => null)) as QueryResponse<T> | null;
   if (!response.ok || body?.status !== "success" || !body.data) {
     throw new MetricsUnavailableError(`Prometheus refused the query (${response.status}): ${body?.error ?? "no body"}`);
   }
-  return body.data.result.map((r) => ({
-    labels: r.metric,
-    points: r.values.map(([t, v]) => {
-      const n = Number(v);
-      return [t, Number.isFinite(n) ? n : null];
-    }),
-  }));
+  return body.data;
 }

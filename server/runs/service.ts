@@ -1,8 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { recordAudit } from "~/server/audit";
+import { clusterRunRefusal } from "~/server/cluster/run-admission";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
 import type { RunStatus } from "~/server/db/generated/enums";
+import { isKubernetesMesh } from "~/server/domain/mesh-profiles";
 import { type RunSpecInput, runSpecSchema } from "~/server/domain/spec";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
 
@@ -18,6 +20,10 @@ export interface CreateRunInput {
  */
 export async function createRun(input: CreateRunInput) {
   const spec = runSpecSchema.parse(input.spec);
+  if (spec.backend === "KUBERNETES" && isKubernetesMesh(spec.mesh)) {
+    const refusal = await clusterRunRefusal(spec.mesh);
+    if (refusal) throw new TRPCError({ code: "PRECONDITION_FAILED", message: refusal });
+  }
   const run = await db.$transaction(async (tx) => {
     const created = await tx.benchmarkRun.create({
       data: {

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { KubeConfig } from "@kubernetes/client-node";
 
 /**
  * FakeKubernetesApi: a test double, NOT a Kubernetes API server. An in-process HTTP server that
  * implements only the endpoints MeshBench's cluster backend uses (namespaces, serviceaccounts,
- * services, deployments, jobs, pods, pods/log), keeps objects in memory, records every request,
+ * services, configmaps, deployments, jobs, pods, pods/log), keeps objects in memory, records every request,
  * and lets a test decide what the "cluster" does: mark pods ready, finish or fail a Job's pod with
  * a log. No scheduling, no controllers beyond "a Deployment or Job gets one pod".
  */
@@ -39,8 +40,11 @@ export interface FakeKubernetesApiOptions {
 const RESOURCES = {
   serviceaccounts: { prefix: "/api/v1", kind: "ServiceAccount", apiVersion: "v1" },
   services: { prefix: "/api/v1", kind: "Service", apiVersion: "v1" },
+  configmaps: { prefix: "/api/v1", kind: "ConfigMap", apiVersion: "v1" },
   pods: { prefix: "/api/v1", kind: "Pod", apiVersion: "v1" },
   deployments: { prefix: "/apis/apps/v1", kind: "Deployment", apiVersion: "apps/v1" },
+  daemonsets: { prefix: "/apis/apps/v1", kind: "DaemonSet", apiVersion: "apps/v1" },
+  statefulsets: { prefix: "/apis/apps/v1", kind: "StatefulSet", apiVersion: "apps/v1" },
   jobs: { prefix: "/apis/batch/v1", kind: "Job", apiVersion: "batch/v1" },
 } as const;
 type Resource = keyof typeof RESOURCES;
@@ -53,6 +57,12 @@ export class FakeKubernetesApi {
   readonly pods = new Map<string, FakePodState>();
   /** Namespaces deleted so far, in order. */
   readonly deletedNamespaces: string[] = [];
+  /** Cluster-scoped state for the cluster page: nodes, installed CRD names, the server version. */
+  readonly nodes: KubeObject[] = [];
+  readonly crds = new Set<string>();
+  version = { major: "1", minor: "31", gitVersion: "v1.31.4-fake", platform: "linux/amd64" };
+  /** When set, every request is answered 401, as for an expired or revoked token. */
+  rejectCredentials = false;
   private server: Server | null = null;
 
   constructor(private readonly options: FakeKubernetesApiOptions = {}) {}
@@ -72,6 +82,17 @@ export class FakeKubernetesApi {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** An object that exists before the test (e.g. a mesh's control plane), in a namespace created on demand. */
+  seed(resource: "deployments" | "daemonsets" | "statefulsets", object: KubeObject): void {
+    const namespace = object.metadata.namespace ?? "default";
+    if (!this.namespaces.has(namespace))
+      this.namespaces.set(namespace, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+    this.objects.set(`${resource}/${namespace}/${object.metadata.name}`, {
+      ...object,
+      metadata: { ...object.metadata, namespace },
+    });
   }
 
   /** Requests as "METHOD path" lines, for assertions. */
@@ -106,8 +127,16 @@ export class FakeKubernetesApi {
     };
   }
 
-  /** The pod's main container exits (0 = success) after writing `log`. */
-  finishPod(namespace: string, podName: string, exitCode: number, log: string): void {
+  /** What a running pod has written so far (its containers keep running). */
+  setPodLog(namespace: string, podName: string, log: string): void {
+    this.podState(namespace, podName).log = log;
+  }
+
+  /**
+   * The pod's main container exits (0 = success) after writing `log`; `message` is the
+   * container's termination message (terminationMessagePath).
+   */
+  finishPod(namespace: string, podName: string, exitCode: number, log: string, options: { message?: string } = {}): void {
     const state = this.podState(namespace, podName);
     state.log = log;
     state.pod.status = {
@@ -118,7 +147,14 @@ export class FakeKubernetesApi {
         restartCount: 0,
         image: "fake",
         imageID: "fake",
-        state: { terminated: { exitCode, reason: exitCode === 0 ? "Completed" : "Error" } },
+        state: {
+          terminated: {
+            exitCode,
+            reason: exitCode === 0 ? "Completed" : "Error",
+            finishedAt: new Date().toISOString(),
+            ...(options.message === undefined ? {} : { message: options.message }),
+          },
+        },
       })),
     };
   }
@@ -136,7 +172,10 @@ export class FakeKubernetesApi {
     const method = req.method ?? "GET";
     this.requests.push({ method, path: url.pathname, query: url.searchParams, body });
 
+    if (this.rejectCredentials) return send(res, 401, status(401, "Unauthorized"));
     const parts = url.pathname.split("/").filter(Boolean);
+    const clusterScoped = this.clusterRoute(method, url.pathname);
+    if (clusterScoped) return send(res, ...clusterScoped);
     // /api/v1/namespaces[/name]
     if (url.pathname.startsWith("/api/v1/namespaces") && parts.length <= 4) {
       return this.namespaceRoute(method, parts[3], body, url.searchParams, res);
@@ -149,7 +188,9 @@ export class FakeKubernetesApi {
     const sub = parts[nsIndex + 4];
     if (nsIndex < 0 || !namespace || !resource || !(resource in RESOURCES)) return send(res, 404, status(404, "not found"));
     if (!url.pathname.startsWith(`${RESOURCES[resource].prefix}/`)) return send(res, 404, status(404, "wrong group"));
-    if (!this.namespaces.has(namespace)) return send(res, 404, status(404, `namespaces "${namespace}" not found`));
+    // Like the real API: a list in a namespace that does not exist is empty, anything else is 404.
+    if (!this.namespaces.has(namespace) && !(method === "GET" && !name))
+      return send(res, 404, status(404, `namespaces "${namespace}" not found`));
 
     if (resource === "pods") {
       if (method === "GET" && name && sub === "log") {
@@ -185,6 +226,16 @@ export class FakeKubernetesApi {
       }
       return send(res, 201, stored);
     }
+    if (method === "GET" && !name) {
+      const { kind, apiVersion } = RESOURCES[resource];
+      const items = [...this.objects.entries()]
+        .filter(
+          ([k, o]) =>
+            k.startsWith(`${resource}/${namespace}/`) && matches(o.metadata.labels, url.searchParams.get("labelSelector")),
+        )
+        .map(([, o]) => o);
+      return send(res, 200, { apiVersion, kind: `${kind}List`, metadata: {}, items });
+    }
     if (method === "GET" && name) {
       const obj = this.objects.get(key(name));
       return obj ? send(res, 200, obj) : send(res, 404, status(404, `${resource} "${name}" not found`));
@@ -195,6 +246,18 @@ export class FakeKubernetesApi {
       return send(res, 200, status(200, "deleted"));
     }
     return send(res, 405, status(405, "method not allowed"));
+  }
+
+  /** /version, nodes and CRDs, answered from the fields above. */
+  private clusterRoute(method: string, pathname: string): [number, unknown] | null {
+    if (method !== "GET") return null;
+    if (pathname === "/version") return [200, this.version];
+    if (pathname === "/api/v1/nodes") return [200, { apiVersion: "v1", kind: "NodeList", metadata: {}, items: this.nodes }];
+    const crd = /^\/apis\/apiextensions\.k8s\.io\/v1\/customresourcedefinitions\/([^/]+)$/.exec(pathname)?.[1];
+    if (crd === undefined) return null;
+    return this.crds.has(crd)
+      ? [200, { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: crd } }]
+      : [404, status(404, `customresourcedefinitions.apiextensions.k8s.io "${crd}" not found`)];
   }
 
   private namespaceRoute(
@@ -288,4 +351,16 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+/** A KubeConfig pointing @kubernetes/client-node at a FakeKubernetesApi's URL, as a kubeconfig file would. */
+export function fakeKubeConfig(server: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: "fake", server, skipTLSVerify: true }],
+    users: [{ name: "meshbench", token: "fake-token" }],
+    contexts: [{ name: "fake", cluster: "fake", user: "meshbench" }],
+    currentContext: "fake",
+  });
+  return kubeConfig;
 }

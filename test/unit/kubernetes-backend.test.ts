@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { decodeHistogram } from "~/server/domain/histogram";
 import type { KubernetesMesh } from "~/server/domain/mesh-profiles";
@@ -8,7 +8,8 @@ import { runSpecSchema } from "~/server/domain/spec";
 import { deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
 import { runNamespaceName } from "~/worker/backends/kubernetes/manifests";
 import type { BackendContext } from "~/worker/backends/types";
-import { FakeKubernetesApi, type FakeKubernetesApiOptions } from "../integration/fake-kube-api";
+import { FakeKubernetesApi, type FakeKubernetesApiOptions, fakeKubeConfig } from "../integration/fake-kube-api";
+import { installFakeMesh } from "../integration/fake-mesh-install";
 
 /**
  * The cluster backend driven through @kubernetes/client-node against FakeKubernetesApi (an
@@ -27,15 +28,7 @@ afterEach(async () => {
 async function startFake(options: FakeKubernetesApiOptions): Promise<{ api: FakeKubernetesApi; kubeConfig: KubeConfig }> {
   const api = new FakeKubernetesApi(options);
   fake = api;
-  const server = await api.start();
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: "fake", server, skipTLSVerify: true }],
-    users: [{ name: "meshbench", token: "fake-token" }],
-    contexts: [{ name: "fake", cluster: "fake", user: "meshbench" }],
-    currentContext: "fake",
-  });
-  return { api, kubeConfig };
+  return { api, kubeConfig: fakeKubeConfig(await api.start()) };
 }
 
 /** A cluster where pods become ready at once (with the mesh's sidecar) and fortio succeeds. */
@@ -123,6 +116,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     const { api, kubeConfig } = await startFake(
       healthyCluster({ container: "istio-proxy", annotations: { "sidecar.istio.io/status": "{}" } }),
     );
+    installFakeMesh(api, "istio");
     const backend = backendFor(kubeConfig);
     const ctx = context("istio");
     await backend.prepare(ctx);
@@ -136,6 +130,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
 
   it("times out when the sidecar never shows up (1/2), and still deletes the namespace", async () => {
     const { api, kubeConfig } = await startFake(healthyCluster());
+    installFakeMesh(api, "istio");
     const backend = backendFor(kubeConfig, { readyTimeoutMs: 150 });
     await expect(backend.prepare(context("istio"))).rejects.toThrow(
       /fortio-server not ready after 0 s \(fortio-server-[0-9a-f]+: 1\/2 containers ready\)/,
@@ -188,6 +183,18 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     expect(api.requestLines.filter((l) => l === `DELETE /api/v1/namespaces/${ns}`)).toHaveLength(1);
   });
 
+  it("refuses a mesh that is not installed (or not ready) before creating anything", async () => {
+    const { api, kubeConfig } = await startFake(healthyCluster());
+    await expect(backendFor(kubeConfig).prepare(context("linkerd"))).rejects.toThrow(
+      /^Linkerd is not installed on the cluster: no Deployment linkerd-destination in linkerd; .*none of its CRDs/,
+    );
+    installFakeMesh(api, "linkerd", "edge-24.11.8", false);
+    await expect(backendFor(kubeConfig).prepare(context("linkerd"))).rejects.toThrow(
+      /^Linkerd is installed but not ready on the cluster: Deployment linkerd\/linkerd-destination has 0\/1 ready/,
+    );
+    expect(api.requestLines.filter((l) => !l.startsWith("GET"))).toEqual([]);
+  });
+
   it("refuses to take over a namespace that already exists, and leaves it alone", async () => {
     const { api, kubeConfig } = await startFake(healthyCluster());
     api.namespaces.set(ns, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
@@ -211,7 +218,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     vi.stubEnv("KUBERNETES_SERVICE_HOST", "");
     vi.stubEnv("HOME", "/nonexistent-meshbench-home");
     try {
-      expect(() => new KubernetesBackend()).toThrow(/Kubernetes not connected: no kubeconfig/);
+      expect(() => new KubernetesBackend()).toThrow(/^Kubernetes not connected: no kubeconfig: set KUBECONFIG/);
     } finally {
       vi.unstubAllEnvs();
     }

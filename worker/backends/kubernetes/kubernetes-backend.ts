@@ -1,12 +1,9 @@
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
-  KubeConfig,
+  type KubeConfig,
   type V1Deployment,
   type V1Job,
   type V1Namespace,
@@ -14,7 +11,11 @@ import {
   type V1Service,
   type V1ServiceAccount,
 } from "@kubernetes/client-node";
+import { statusCode } from "~/server/cluster/api-errors";
+import { readInventory } from "~/server/cluster/cluster-status";
+import { defaultKubeConfig } from "~/server/cluster/kubeconfig";
 import { parseFortioJson } from "~/server/domain/fortio";
+import { detectMesh, meshRefusal } from "~/server/domain/mesh-detection";
 import { type KubernetesMeshProfile, podMeetsReadiness } from "~/server/domain/mesh-profiles";
 import type { ComponentUsage, IterationResult } from "~/server/domain/result";
 import type { Backend, BackendContext } from "../types";
@@ -68,7 +69,11 @@ export class KubernetesBackend implements Backend {
   private detachAbort: (() => void) | null = null;
 
   constructor(private readonly options: KubernetesBackendOptions = {}) {
-    this.kc = options.kubeConfig ?? defaultKubeConfig();
+    try {
+      this.kc = options.kubeConfig ?? defaultKubeConfig();
+    } catch (error) {
+      throw new Error(`Kubernetes not connected: ${(error as Error).message}`);
+    }
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.apps = this.kc.makeApiClient(AppsV1Api);
     this.batch = this.kc.makeApiClient(BatchV1Api);
@@ -101,6 +106,9 @@ export class KubernetesBackend implements Backend {
     const m = runManifests(this.manifestOptions(ctx));
     this.profile = m.profile;
     const ns = m.namespace.metadata.name;
+    // Checked again here, not only when the run was submitted: the mesh may have gone since.
+    const refusal = m.profile.detection ? meshRefusal(detectMesh(m.profile.mesh, await readInventory(this.kc))) : null;
+    if (refusal) throw new Error(refusal);
 
     const onAbort = () => void this.cleanup().catch(() => {});
     ctx.signal.addEventListener("abort", onAbort, { once: true });
@@ -280,21 +288,6 @@ export async function deleteLeftoverNamespaces(
 }
 
 /**
- * KUBECONFIG, ~/.kube/config or the in-cluster service account. Throws "not connected: …" when
- * there is none, instead of client-node's silent fallback to http://localhost:8080.
- */
-export function defaultKubeConfig(): KubeConfig {
-  const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
-  if (!process.env.KUBECONFIG && !inCluster && !existsSync(path.join(homedir(), ".kube", "config")))
-    throw new Error(
-      "Kubernetes not connected: no kubeconfig (set KUBECONFIG, create ~/.kube/config, or run the worker in the cluster with its service account)",
-    );
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  return kc;
-}
-
-/**
  * Our manifests are typed with kubernetes-models (validated against the OpenAPI schemas in tests);
  * client-node has its own generated types for the same JSON. Same wire shape, different TS types.
  */
@@ -308,11 +301,6 @@ function readinessInput(pod: V1Pod) {
     containers: statuses.map((c) => ({ name: c.name, ready: c.ready && c.state?.running !== undefined })),
     annotations: pod.metadata?.annotations ?? {},
   };
-}
-
-function statusCode(error: unknown): number | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "number" ? code : null;
 }
 
 function apiError(what: string, error: unknown): Error {

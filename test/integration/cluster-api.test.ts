@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { TRPCError } from "@trpc/server";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "~/server/db/client";
+import type { RunSpecInput } from "~/server/domain/spec";
+import { FakeKubernetesApi } from "./fake-kube-api";
+import { installFakeMesh } from "./fake-mesh-install";
+import { callerFor, createUser, sessionFor } from "./helpers";
+
+/**
+ * cluster.status and the Kubernetes admission of runs.create, through tRPC against the real
+ * database, with the cluster played by FakeKubernetesApi (a fake; no API server runs here).
+ */
+const spec = (mesh: RunSpecInput["mesh"]): RunSpecInput => ({
+  backend: "KUBERNETES",
+  mesh,
+  rate: 100,
+  connections: 2,
+  durationSeconds: 5,
+  warmupSeconds: 1,
+});
+
+const dir = mkdtempSync(path.join(tmpdir(), "meshbench-kubeconfig-"));
+let fake: FakeKubernetesApi | null = null;
+
+/** A kubeconfig file pointing at a fresh fake, set as KUBECONFIG the way an operator would. */
+async function connectFakeCluster(): Promise<FakeKubernetesApi> {
+  fake = new FakeKubernetesApi();
+  const server = await fake.start();
+  const file = path.join(dir, "config");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      // client-node refuses plain http unless TLS verification is off, as kubectl does for http servers.
+      clusters: [{ name: "fake", cluster: { server, "insecure-skip-tls-verify": true } }],
+      users: [{ name: "meshbench", user: { token: "fake-token" } }],
+      contexts: [{ name: "fake", context: { cluster: "fake", user: "meshbench" } }],
+      "current-context": "fake",
+    }),
+  );
+  vi.stubEnv("KUBECONFIG", file);
+  return fake;
+}
+
+describe("cluster API", () => {
+  let admin: Awaited<ReturnType<typeof createUser>>;
+  let viewer: Awaited<ReturnType<typeof createUser>>;
+  beforeAll(async () => {
+    admin = await createUser("ADMIN");
+    viewer = await createUser("VIEWER");
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await fake?.stop();
+    fake = null;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("status: viewers see 'not connected' with the reason when there is no cluster; anonymous callers see nothing", async () => {
+    const status = await callerFor(sessionFor(viewer)).cluster.status({ fresh: true });
+    expect(status).toMatchObject({ connected: false });
+    expect(!status.connected && status.reason).toMatch(/^KUBECONFIG names .*no-cluster\.kubeconfig, which does not exist$/);
+    await expect(callerFor(null).cluster.status()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("status: a connected cluster with its nodes and meshes", async () => {
+    const api = await connectFakeCluster();
+    installFakeMesh(api, "linkerd", "enterprise-2.16.2");
+    const status = await callerFor(sessionFor(viewer)).cluster.status({ fresh: true });
+    if (!status.connected) throw new Error(status.reason);
+    expect(status.meshes.find((m) => m.mesh === "linkerd")).toMatchObject({ state: "installed", version: "enterprise-2.16.2" });
+  });
+
+  it("runs.create refuses a Kubernetes run without a cluster, or for a mesh that is not installed, and stores nothing", async () => {
+    const caller = callerFor(sessionFor(admin));
+    const before = await db.benchmarkRun.count();
+    const notConnected = await caller.runs.create({ name: "k8s istio", spec: spec("istio") }).catch((e: unknown) => e);
+    expect(notConnected).toBeInstanceOf(TRPCError);
+    expect(notConnected).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(/^Kubernetes not connected: KUBECONFIG names/),
+    });
+
+    await connectFakeCluster();
+    const notInstalled = await caller.runs.create({ name: "k8s istio", spec: spec("istio") }).catch((e: unknown) => e);
+    expect(notInstalled).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(/^Istio \(sidecar\) is not installed on the cluster: no Deployment istiod in istio-system/),
+    });
+    expect(await db.benchmarkRun.count()).toBe(before);
+  });
+
+  it("runs.create accepts the mesh once it is installed (and the baseline on any reachable cluster)", async () => {
+    const api = await connectFakeCluster();
+    installFakeMesh(api, "istio", "1.24.2");
+    const caller = callerFor(sessionFor(admin));
+    for (const mesh of ["istio", "baseline"] as const) {
+      const { id } = await caller.runs.create({ name: `k8s ${mesh}`, spec: spec(mesh) });
+      expect((await db.benchmarkRun.findUniqueOrThrow({ where: { id } })).backend).toBe("KUBERNETES");
+      // Nothing here could run it: take it out of the queue again.
+      await caller.runs.cancel({ id });
+      await db.benchmarkRun.delete({ where: { id } });
+    }
+  });
+});
