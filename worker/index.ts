@@ -8,6 +8,7 @@ import { type BenchmarkJobData, RUN_QUEUE_NAME } from "~/server/queue/run-queue"
 import { createBackend } from "./backends";
 import { reapOrphans } from "./backends/local/orphans";
 import { processBenchmark } from "./jobs/benchmark";
+import { sweepLeftoverNamespaces } from "./jobs/cluster-janitor";
 import { processProbeJob } from "./jobs/probe-job";
 import { reconcileRuns } from "./jobs/reconcile";
 import { reconcileReports, startReportWorker } from "./jobs/report";
@@ -67,12 +68,18 @@ async function main(): Promise<void> {
   // Reports (HTML, PDF through Chromium): one at a time, and only while no local benchmark runs.
   const reportWorker = startReportWorker({ shutdownSignal: shutdown.signal });
 
-  const reconcile = async () => {
+  const janitor = () =>
+    sweepLeftoverNamespaces((m) => console.log(`worker: ${m}`)).catch((error: unknown) =>
+      console.warn(`worker: janitor could not list the cluster's namespaces: ${(error as Error).message}`),
+    );
+  const reconcile = async (startUp = false) => {
     try {
       const r = await reconcileRuns();
       if (r.reenqueued.length + r.failedStale.length > 0) {
         console.log(`worker: re-enqueued ${r.reenqueued.length}, failed ${r.failedStale.length} stale run(s)`);
       }
+      // Not awaited: a slow or unreachable cluster must not hold up the local runs.
+      if (startUp || r.failedStale.length > 0) void janitor();
       const reports = await reconcileReports();
       if (reports.reenqueued.length + reports.failedStale.length > 0) {
         console.log(`worker: re-enqueued ${reports.reenqueued.length}, failed ${reports.failedStale.length} stale report(s)`);
@@ -81,8 +88,8 @@ async function main(): Promise<void> {
       console.warn(`worker: reconcile failed: ${(error as Error).message}`);
     }
   };
-  await reconcile();
-  const reconcileTimer = setInterval(reconcile, env.WORKER_RECONCILE_SECONDS * 1000);
+  await reconcile(true);
+  const reconcileTimer = setInterval(() => void reconcile(), env.WORKER_RECONCILE_SECONDS * 1000);
   const metricsServer = startMetricsServer(env.WORKER_METRICS_PORT);
   console.log(`worker: ready (queue ${env.QUEUE_PREFIX}:${RUN_QUEUE_NAME}, concurrency ${env.WORKER_CONCURRENCY})`);
 

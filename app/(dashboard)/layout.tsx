@@ -23,6 +23,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/compare">Compare</Link>
           <Link href="/reports">Reports</Link>
           <Link href="/probes">Probes</Link>
+          <Link href="/cluster">Cluster</Link>
         </nav>
         <div className="who">
           <span data-testid="current-user">{session.user.email}</span>

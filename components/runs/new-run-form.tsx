@@ -1,9 +1,9 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { meshesFor } from "~/server/domain/meshes";
+import { type BackendKind, meshesFor } from "~/server/domain/meshes";
 import { PROBE_NAMES, PROBES } from "~/server/domain/probes";
 import { runNameSchema, runSpecSchema } from "~/server/domain/spec";
 import { errorCode, useTRPC } from "~/trpc/react";
@@ -12,6 +12,7 @@ type FieldErrors = Partial<Record<string, string>>;
 
 const DEFAULTS = {
   name: "",
+  backend: "LOCAL" as BackendKind,
   mesh: "baseline",
   mode: "fixed-rate",
   rate: "500",
@@ -25,10 +26,15 @@ const DEFAULTS = {
 };
 type FormValues = typeof DEFAULTS;
 
+const MESHES_HINT: Record<BackendKind, string> = {
+  LOCAL: "Proxies run as processes next to the load generator",
+  KUBERNETES: "Pods in a namespace of their own, deleted after the run",
+};
+
 function toSpecInput(v: FormValues) {
   const num = (s: string) => (s.trim() === "" ? undefined : Number(s));
   return {
-    backend: "LOCAL" as const,
+    backend: v.backend,
     mesh: v.mesh,
     mode: v.mode,
     rate: v.mode === "max" ? undefined : num(v.rate),
@@ -63,6 +69,10 @@ export function NewRunForm() {
   const [touched, setTouched] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const create = useMutation(trpc.runs.create.mutationOptions());
+  const onCluster = values.backend === "KUBERNETES";
+  const cluster = useQuery(trpc.cluster.status.queryOptions({ fresh: false }, { enabled: onCluster }));
+  const meshState = (mesh: string) =>
+    cluster.data?.connected ? cluster.data.meshes.find((m) => m.mesh === mesh)?.state : undefined;
   const errors = touched ? { ...validate(values), ...serverErrors } : serverErrors;
 
   const set = (key: keyof FormValues) => (e: { target: { value: string } }) => {
@@ -102,19 +112,48 @@ export function NewRunForm() {
       )}
       <div className="form">
         {field("name", "Name", { placeholder: "e.g. nginx pair, 1 KiB, 500 rps" })}
+        <div className="field">
+          <label htmlFor="backend">Backend</label>
+          <select
+            id="backend"
+            name="backend"
+            value={values.backend}
+            onChange={(e) => {
+              // Baseline exists on both backends; any other profile belongs to one.
+              setValues((v) => ({ ...v, backend: e.target.value as BackendKind, mesh: "baseline" }));
+              setServerErrors({});
+            }}
+          >
+            <option value="LOCAL">Local (this machine)</option>
+            <option value="KUBERNETES">Kubernetes cluster</option>
+          </select>
+          <span className="hint" data-testid="backend-hint">
+            {!onCluster
+              ? "Real processes on the worker's machine"
+              : cluster.isPending
+                ? "Checking the cluster…"
+                : cluster.data?.connected
+                  ? `Connected: ${cluster.data.server}, ${cluster.data.nodes.length} node(s)`
+                  : `Not connected: ${cluster.data?.reason ?? cluster.error?.message ?? "unknown"}`}
+          </span>
+        </div>
         <div className={`field${errors.mesh ? " invalid" : ""}`}>
           <label htmlFor="mesh">Mesh profile</label>
           <select id="mesh" name="mesh" value={values.mesh} onChange={set("mesh")}>
-            {meshesFor("LOCAL").map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label}
-              </option>
-            ))}
+            {meshesFor(values.backend).map((m) => {
+              const state = meshState(m.id);
+              return (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                  {state && state !== "installed" ? ` (${state.replace("-", " ")})` : ""}
+                </option>
+              );
+            })}
           </select>
           {errors.mesh ? (
             <span className="error">{errors.mesh}</span>
           ) : (
-            <span className="hint">Local backend: real processes on this machine</span>
+            <span className="hint">{MESHES_HINT[values.backend]}</span>
           )}
         </div>
         <div className="field">

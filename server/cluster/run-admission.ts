@@ -1,4 +1,4 @@
-import { detectMesh, meshRefusal } from "~/server/domain/mesh-detection";
+import { meshRefusal } from "~/server/domain/mesh-detection";
 import type { KubernetesMesh } from "~/server/domain/mesh-profiles";
 import { type ClusterStatus, clusterStatus } from "./cluster-status";
 

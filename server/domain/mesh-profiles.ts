@@ -26,7 +26,11 @@ export interface MeshJoin {
   /** On every pod template (server Deployment and client Job). */
   podAnnotations: Record<string, string>;
   podLabels: Record<string, string>;
-  /** On the client Job's pod only: lets a Job with a sidecar complete (see jobCompletion). */
+  /**
+   * On the client Job's pod only: the proxy as a native sidecar, so the Job can complete. The
+   * backend does not depend on it (it waits for fortio's container and deletes the Job), but a
+   * Job left behind then finishes and is garbage-collected by its TTL.
+   */
   clientPodAnnotations: Record<string, string>;
 }
 
@@ -65,15 +69,11 @@ export interface MeshReadiness {
 }
 
 /**
- * A Job whose pod has a sidecar never completes while the sidecar runs. native-sidecar: the proxy
- * runs as a Kubernetes native sidecar (restartable init container, Kubernetes ≥ 1.29), stopped
- * when the main container exits; shutdown-endpoint: the client calls the proxy's quit endpoint
- * after fortio exits.
+ * cilium-http: a CiliumNetworkPolicy with an HTTP rule on the server's port, which is what makes
+ * Cilium send the requests through the node's Envoy (L7); without one Cilium forwards them in
+ * eBPF only, and the run would measure a CNI, not a mesh.
  */
-export type JobCompletion =
-  | { kind: "none" }
-  | { kind: "native-sidecar" }
-  | { kind: "shutdown-endpoint"; method: "POST"; url: string };
+export type L7Policy = "none" | "cilium-http";
 
 export interface DetectedWorkload {
   kind: "Deployment" | "DaemonSet" | "StatefulSet";
@@ -101,7 +101,7 @@ export interface KubernetesMeshProfile {
   /** Proxy containers, node agents and the control plane; the client and server app containers are always measured too. */
   resources: readonly ResourceTarget[];
   readiness: MeshReadiness;
-  jobCompletion: JobCompletion;
+  l7Policy: L7Policy;
   /** null for baseline: nothing to detect. */
   detection: MeshDetection | null;
   /** What a reader must know about this profile's measurement. */
@@ -140,7 +140,7 @@ export const KUBERNETES_MESH_PROFILES: Record<KubernetesMesh, KubernetesMeshProf
     join: noJoin,
     resources: [],
     readiness: { containersPerPod: 1, requiredContainers: [], podAnnotations: {} },
-    jobCompletion: { kind: "none" },
+    l7Policy: "none",
     detection: null,
     notes: ["No mesh: pod to pod through the cluster's CNI, the floor every mesh is measured against."],
   },
@@ -155,7 +155,7 @@ export const KUBERNETES_MESH_PROFILES: Record<KubernetesMesh, KubernetesMeshProf
     },
     resources: [...sidecars("istio-proxy"), istiod],
     readiness: { containersPerPod: 2, requiredContainers: ["istio-proxy"], podAnnotations: { "sidecar.istio.io/status": "*" } },
-    jobCompletion: { kind: "native-sidecar" },
+    l7Policy: "none",
     detection: {
       namespaces: ISTIO_NAMESPACES,
       workloads: [
@@ -193,7 +193,7 @@ export const KUBERNETES_MESH_PROFILES: Record<KubernetesMesh, KubernetesMeshProf
     ],
     // No sidecar; istio-cni marks a pod once its traffic is redirected into ztunnel.
     readiness: { containersPerPod: 1, requiredContainers: [], podAnnotations: { "ambient.istio.io/redirection": "enabled" } },
-    jobCompletion: { kind: "none" },
+    l7Policy: "none",
     detection: {
       namespaces: ISTIO_NAMESPACES,
       workloads: [
@@ -235,7 +235,7 @@ export const KUBERNETES_MESH_PROFILES: Record<KubernetesMesh, KubernetesMeshProf
       requiredContainers: ["linkerd-proxy"],
       podAnnotations: { "linkerd.io/proxy-version": "*" },
     },
-    jobCompletion: { kind: "native-sidecar" },
+    l7Policy: "none",
     detection: {
       namespaces: ["linkerd"],
       workloads: [
@@ -295,7 +295,7 @@ export const KUBERNETES_MESH_PROFILES: Record<KubernetesMesh, KubernetesMeshProf
       },
     ],
     readiness: { containersPerPod: 1, requiredContainers: [], podAnnotations: {} },
-    jobCompletion: { kind: "none" },
+    l7Policy: "cilium-http",
     detection: {
       namespaces: ["kube-system", "cilium"],
       workloads: [{ kind: "DaemonSet", names: ["cilium"], container: "cilium-agent", versionLabels: [] }],
@@ -303,7 +303,7 @@ export const KUBERNETES_MESH_PROFILES: Record<KubernetesMesh, KubernetesMeshProf
       displayName: "Cilium agent",
     },
     notes: [
-      "eBPF datapath: no proxy per pod. Without a CiliumNetworkPolicy with HTTP rules, requests do not cross Envoy at all.",
+      "eBPF datapath, no proxy per pod. MeshBench applies a CiliumNetworkPolicy with an HTTP rule on the server, so requests cross the server node's Envoy (one L7 hop); without it they would not cross Envoy at all.",
     ],
   },
   consul: {
@@ -323,8 +323,7 @@ export const KUBERNETES_MESH_PROFILES: Record<KubernetesMesh, KubernetesMeshProf
       requiredContainers: ["consul-dataplane"],
       podAnnotations: { "consul.hashicorp.com/connect-inject-status": "injected" },
     },
-    // consul-dataplane's graceful shutdown endpoint (default port 20600); the client Job calls it after fortio.
-    jobCompletion: { kind: "shutdown-endpoint", method: "POST", url: "http://127.0.0.1:20600/graceful_shutdown" },
+    l7Policy: "none",
     detection: {
       namespaces: ["consul"],
       workloads: [

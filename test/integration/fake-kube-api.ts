@@ -46,6 +46,7 @@ const RESOURCES = {
   daemonsets: { prefix: "/apis/apps/v1", kind: "DaemonSet", apiVersion: "apps/v1" },
   statefulsets: { prefix: "/apis/apps/v1", kind: "StatefulSet", apiVersion: "apps/v1" },
   jobs: { prefix: "/apis/batch/v1", kind: "Job", apiVersion: "batch/v1" },
+  ciliumnetworkpolicies: { prefix: "/apis/cilium.io/v2", kind: "CiliumNetworkPolicy", apiVersion: "cilium.io/v2" },
 } as const;
 type Resource = keyof typeof RESOURCES;
 
@@ -293,6 +294,12 @@ export class FakeKubernetesApi {
     return send(res, 405, status(405, "method not allowed"));
   }
 
+  /** A scheduler in one line: the pinned node, else the first node, else none (the pod stays unscheduled). */
+  private schedule(podSpec: Json | undefined): { nodeName?: string } {
+    const nodeName = pinnedNode(podSpec) ?? this.nodes[0]?.metadata.name;
+    return nodeName ? { nodeName } : {};
+  }
+
   private createPod(namespace: string, owner: KubeObject, kind: "Deployment" | "Job"): string {
     const spec = owner.spec as {
       template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Json };
@@ -308,12 +315,25 @@ export class FakeKubernetesApi {
         labels: { ...spec.template?.metadata?.labels, ...(kind === "Job" ? { "job-name": owner.metadata.name } : {}) },
         annotations: { ...spec.template?.metadata?.annotations },
       },
-      spec: spec.template?.spec ?? { containers: [] },
+      spec: { ...(spec.template?.spec ?? { containers: [] }), ...this.schedule(spec.template?.spec) },
       status: { phase: "Pending" },
     };
     this.pods.set(`${namespace}/${podName}`, { pod, log: "", owner: { kind, name: owner.metadata.name } });
     return podName;
   }
+}
+
+/** The node a required node affinity on metadata.name names; nothing when the pod is not pinned. */
+function pinnedNode(podSpec: Json | undefined): string | undefined {
+  const affinity = podSpec?.affinity as
+    | {
+        nodeAffinity?: {
+          requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { values?: string[] }[] }[] };
+        };
+      }
+    | undefined;
+  return affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]
+    ?.values?.[0];
 }
 
 function containerNames(pod: KubeObject): string[] {
@@ -351,6 +371,32 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+/** A Node as the kubelet reports it, for FakeKubernetesApi.nodes. */
+export function fakeNode(
+  name: string,
+  options: { ready?: boolean; cordoned?: boolean; role?: string; taint?: "NoSchedule"; architecture?: string } = {},
+): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name, labels: options.role ? { [`node-role.kubernetes.io/${options.role}`]: "" } : {} },
+    spec: {
+      ...(options.cordoned ? { unschedulable: true } : {}),
+      ...(options.taint ? { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: options.taint }] } : {}),
+    },
+    status: {
+      capacity: { cpu: "8", memory: "32879744Ki" },
+      conditions: [{ type: "Ready", status: options.ready === false ? "False" : "True" }],
+      nodeInfo: {
+        kernelVersion: "6.8.0-1021-gcp",
+        osImage: "Ubuntu 24.04.1 LTS",
+        kubeletVersion: "v1.31.4",
+        architecture: options.architecture ?? "amd64",
+      },
+    },
+  };
 }
 
 /** A KubeConfig pointing @kubernetes/client-node at a FakeKubernetesApi's URL, as a kubeconfig file would. */

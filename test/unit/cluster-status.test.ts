@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readClusterStatus } from "~/server/cluster/cluster-status";
-import { FakeKubernetesApi, fakeKubeConfig, type KubeObject } from "../integration/fake-kube-api";
+import { FakeKubernetesApi, fakeKubeConfig, fakeNode } from "../integration/fake-kube-api";
 import { installFakeMesh } from "../integration/fake-mesh-install";
 
 /** cluster.status's reader driven through @kubernetes/client-node against FakeKubernetesApi (a fake; no API server runs here). */
@@ -11,26 +11,14 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
-const node = (name: string, ready: boolean, extra: { cordoned?: boolean; role?: string } = {}): KubeObject => ({
-  apiVersion: "v1",
-  kind: "Node",
-  metadata: { name, labels: extra.role ? { [`node-role.kubernetes.io/${extra.role}`]: "" } : {} },
-  spec: extra.cordoned ? { unschedulable: true } : {},
-  status: {
-    capacity: { cpu: "8", memory: "32879744Ki" },
-    conditions: [{ type: "Ready", status: ready ? "True" : "False" }],
-    nodeInfo: { kernelVersion: "6.8.0-1021-gcp", osImage: "Ubuntu 24.04.1 LTS", kubeletVersion: "v1.31.4" },
-  },
-});
-
 describe("readClusterStatus against FakeKubernetesApi", () => {
   it("connected: version, nodes with capacity and kernel, and the meshes found", async () => {
     fake = new FakeKubernetesApi();
     const server = await fake.start();
     fake.nodes.push(
-      node("worker-b", true),
-      node("cp-a", true, { role: "control-plane" }),
-      node("worker-c", false, { cordoned: true }),
+      fakeNode("worker-b"),
+      fakeNode("cp-a", { role: "control-plane" }),
+      fakeNode("worker-c", { ready: false, cordoned: true }),
     );
     installFakeMesh(fake, "istio", "1.24.2");
     installFakeMesh(fake, "cilium", "v1.16.5");

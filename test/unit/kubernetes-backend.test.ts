@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { decodeHistogram } from "~/server/domain/histogram";
 import type { KubernetesMesh } from "~/server/domain/mesh-profiles";
 import { runSpecSchema } from "~/server/domain/spec";
-import { deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
+import { chooseClientNode, deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
 import { runNamespaceName } from "~/worker/backends/kubernetes/manifests";
 import type { BackendContext } from "~/worker/backends/types";
-import { FakeKubernetesApi, type FakeKubernetesApiOptions, fakeKubeConfig } from "../integration/fake-kube-api";
+import { FakeKubernetesApi, type FakeKubernetesApiOptions, fakeKubeConfig, fakeNode } from "../integration/fake-kube-api";
 import { installFakeMesh } from "../integration/fake-mesh-install";
 
 /**
@@ -28,23 +28,43 @@ afterEach(async () => {
 async function startFake(options: FakeKubernetesApiOptions): Promise<{ api: FakeKubernetesApi; kubeConfig: KubeConfig }> {
   const api = new FakeKubernetesApi(options);
   fake = api;
+  // Two workers: the server lands on the first (the fake schedules there), the client is pinned to the other.
+  api.nodes.push(fakeNode("node-a"), fakeNode("node-b", { architecture: "arm64" }));
   return { api, kubeConfig: fakeKubeConfig(await api.start()) };
 }
 
-/** A cluster where pods become ready at once (with the mesh's sidecar) and fortio succeeds. */
-const healthyCluster = (sidecar?: { container: string; annotations: Record<string, string> }): FakeKubernetesApiOptions => ({
-  onDeploymentCreated: (api, namespace, _d, pod) =>
-    api.setPodReady(namespace, pod, sidecar ? { extraContainers: [sidecar.container], annotations: sidecar.annotations } : {}),
-  onJobCreated: (api, namespace, job, pod) => {
-    const measured = job.metadata.labels?.["meshbench.io/phase"] === "measure";
-    api.finishPod(
-      namespace,
-      pod,
-      0,
-      measured ? `Fortio 1.69.1 running at 1000 queries per second\n${fortioLog}` : "warm-up done",
-    );
-  },
-});
+const bpftraceFixture = (probe: string) =>
+  readFileSync(path.resolve(import.meta.dirname, `../fixtures/bpftrace/probe-${probe}.jsonl`), "utf8");
+
+/**
+ * A cluster where pods become ready at once (with the mesh's sidecar) and fortio succeeds. A probe
+ * pod attaches at once (its log shows bpftrace's BEGIN) and ends with its recorded output when the
+ * measured fortio pod ends.
+ */
+const healthyCluster = (sidecar?: { container: string; annotations: Record<string, string> }): FakeKubernetesApiOptions => {
+  const probePods: { pod: string; probe: string }[] = [];
+  return {
+    onDeploymentCreated: (api, namespace, _d, pod) =>
+      api.setPodReady(namespace, pod, sidecar ? { extraContainers: [sidecar.container], annotations: sidecar.annotations } : {}),
+    onJobCreated: (api, namespace, job, pod) => {
+      const probe = job.metadata.annotations?.["meshbench.io/probe"];
+      if (probe) {
+        api.setPodReady(namespace, pod);
+        api.setPodLog(namespace, pod, `${bpftraceFixture(probe).split("\n").slice(0, 2).join("\n")}\n`);
+        probePods.push({ pod, probe });
+        return;
+      }
+      const measured = job.metadata.labels?.["meshbench.io/phase"] === "measure";
+      if (measured) for (const p of probePods.splice(0)) api.finishPod(namespace, p.pod, 0, bpftraceFixture(p.probe));
+      api.finishPod(
+        namespace,
+        pod,
+        0,
+        measured ? `Fortio 1.69.1 running at 1000 queries per second\n${fortioLog}` : "warm-up done",
+      );
+    },
+  };
+};
 
 function context(mesh: KubernetesMesh, controller = new AbortController()): BackendContext & { logs: string[] } {
   const logs: string[] = [];
@@ -66,7 +86,15 @@ function context(mesh: KubernetesMesh, controller = new AbortController()): Back
 }
 
 const backendFor = (kubeConfig: KubeConfig, extra: Partial<ConstructorParameters<typeof KubernetesBackend>[0]> = {}) =>
-  new KubernetesBackend({ kubeConfig, pollIntervalMs: 10, readyTimeoutMs: 2_000, jobGraceMs: 2_000, ...extra });
+  new KubernetesBackend({
+    kubeConfig,
+    pollIntervalMs: 10,
+    readyTimeoutMs: 2_000,
+    jobGraceMs: 2_000,
+    // Nothing listens on port 1: the run goes on without CPU/memory figures, and says so.
+    prometheusUrl: "http://127.0.0.1:1",
+    ...extra,
+  });
 
 describe("KubernetesBackend against FakeKubernetesApi", () => {
   it("baseline: creates a labelled namespace and the workload, runs fortio, parses its log, deletes the namespace", async () => {
@@ -81,10 +109,15 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     expect(result.count).toBe(10_000);
     expect(result.requestedQps).toBe(1000);
     expect(decodeHistogram(result.histogram).totalCount).toBe(10_000);
-    expect(result.components.map((c) => [c.component, c.cpuCores])).toEqual([
-      ["loadgen", null],
-      ["upstream", null],
+    // No Prometheus answered: the figures are missing (null, never 0), and the log says why.
+    expect(result.components.map((c) => [c.component, c.cpuCores, c.maxRssBytes])).toEqual([
+      ["loadgen", null, null],
+      ["upstream", null, null],
     ]);
+    expect(ctx.logs).toContainEqual(
+      expect.stringMatching(/component CPU and memory not measured: Prometheus at http:\/\/127\.0\.0\.1:1 is unreachable/),
+    );
+    expect(ctx.logs).toContainEqual(expect.stringMatching(/fortio-server ready in meshbench-\w+ on node-a; client on node-b$/));
 
     const created = api.requests.find((r) => r.method === "POST" && r.path === "/api/v1/namespaces")?.body;
     expect(created?.metadata.name).toBe(ns);
@@ -101,10 +134,13 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
       `DELETE /apis/batch/v1/namespaces/${ns}/jobs/fortio-client-run-0`,
       `DELETE /api/v1/namespaces/${ns}`,
     ]);
-    const job = api.requests.filter((r) => r.path.endsWith("/jobs") && r.method === "POST")[1]?.body;
-    const jobSpec = job?.spec as { template: { spec: { containers: { args: string[] }[] } } } | undefined;
+    const jobs = api.requests.filter((r) => r.path.endsWith("/jobs") && r.method === "POST").map((r) => r.body);
+    const jobSpec = jobs[1]?.spec as { template: { spec: { containers: { args: string[] }[] } } } | undefined;
     const args = jobSpec?.template.spec.containers[0]?.args;
     expect(args?.slice(0, 5)).toEqual(["load", "-json", "-", "-r", "0.000001"]);
+    // Warm-up and measured client both pinned to the node chosen in prepare(), not the server's.
+    for (const job of jobs)
+      expect(JSON.stringify(job?.spec)).toContain('"matchFields":[{"key":"metadata.name","operator":"In","values":["node-b"]}]');
     expect(
       api.requestLines.some((l) => /^GET \/api\/v1\/namespaces\/.+\/pods\/fortio-client-run-0-[0-9a-f]+\/log$/.test(l)),
     ).toBe(true);
@@ -205,12 +241,69 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     expect(api.namespaces.has(ns)).toBe(true);
   });
 
-  it("refuses probes (not on cluster nodes yet) before creating anything", async () => {
+  it("probes: bpftrace Jobs on the client's and the server's node around the measured load, results per node", async () => {
     const { api, kubeConfig } = await startFake(healthyCluster());
+    const backend = backendFor(kubeConfig);
     const ctx = context("baseline");
-    ctx.spec.probes = ["runqlat"];
-    await expect(backendFor(kubeConfig).prepare(ctx)).rejects.toThrow(/probes on cluster nodes are not available yet/);
-    expect(api.requests).toEqual([]);
+    ctx.spec.probes = ["runqlat", "tcp_rtt"];
+    await backend.prepare(ctx);
+    const { probeResults, ...result } = await backend.runIteration(ctx, 1);
+    await backend.cleanup();
+    expect(result.count).toBe(10_000);
+    expect(probeResults?.map((p) => [p.probe, p.host, p.available])).toEqual([
+      ["runqlat", "node-b", true], // the client's node first
+      ["runqlat", "node-a", true],
+      ["tcp_rtt", "node-b", true],
+      ["tcp_rtt", "node-a", true],
+    ]);
+    const namespace = api.requests.find((r) => r.method === "POST" && r.path === "/api/v1/namespaces")?.body;
+    expect(namespace?.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    // Order: warm-up, then the probes, then the measured load, then the probes' clean-up.
+    const posts = api.requests
+      .filter((r) => r.method !== "GET" && r.path.includes("/jobs"))
+      .map((r) => {
+        const name = r.body?.metadata.name ?? r.path.split("/").pop() ?? "";
+        return `${r.method} ${name.replace(/-[0-9a-f]{8}$/, "")}`;
+      });
+    expect(posts.slice(0, 7)).toEqual([
+      "POST fortio-client-warmup-1",
+      "DELETE fortio-client-warmup-1",
+      "POST meshbench-probe-runqlat",
+      "POST meshbench-probe-runqlat",
+      "POST meshbench-probe-tcp-rtt",
+      "POST meshbench-probe-tcp-rtt",
+      "POST fortio-client-run-1",
+    ]);
+    expect(api.deletedNamespaces).toEqual([ns]);
+  });
+
+  it("cilium: an L7 policy on the server puts the node's Envoy in the path", async () => {
+    const { api, kubeConfig } = await startFake(healthyCluster());
+    installFakeMesh(api, "cilium");
+    const backend = backendFor(kubeConfig);
+    const ctx = context("cilium");
+    await backend.prepare(ctx);
+    await backend.cleanup();
+    const policy = api.requests.find((r) => r.method === "POST" && r.path.endsWith("/ciliumnetworkpolicies"));
+    expect(policy?.path).toBe(`/apis/cilium.io/v2/namespaces/${ns}/ciliumnetworkpolicies`);
+    expect(JSON.stringify(policy?.body?.spec)).toContain('"rules":{"http":[{"method":"GET"}]}');
+  });
+
+  it("chooses the client's node: ready, schedulable, untainted, another than the server's when there is one", () => {
+    const nodes = (list: ReturnType<typeof fakeNode>[]) => list as unknown as Parameters<typeof chooseClientNode>[0];
+    expect(chooseClientNode(nodes([fakeNode("a"), fakeNode("b")]), "a")).toBe("b");
+    expect(
+      chooseClientNode(
+        nodes([
+          fakeNode("a"),
+          fakeNode("cp", { taint: "NoSchedule" }),
+          fakeNode("down", { ready: false }),
+          fakeNode("drained", { cordoned: true }),
+        ]),
+        "a",
+      ),
+    ).toBe("a");
+    expect(chooseClientNode(nodes([fakeNode("a"), fakeNode("c")]), "c")).toBe("a");
   });
 
   it("without any kubeconfig: a clear 'not connected' error, not client-node's localhost fallback", () => {

@@ -1,3 +1,4 @@
+import { CiliumNetworkPolicy } from "@kubernetes-models/cilium/cilium.io/v2/CiliumNetworkPolicy";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { Namespace } from "kubernetes-models/v1/Namespace";
@@ -145,11 +146,16 @@ describe("run manifests", () => {
       for (const sa of m.serviceAccounts) expect(() => new ServiceAccount(sa).validate()).not.toThrow();
       expect(() => new Deployment(m.serverDeployment).validate()).not.toThrow();
       expect(() => new Service(m.serverService).validate()).not.toThrow();
+      // Cilium's own CRD schema (@kubernetes-models/cilium) for its L7 policy.
+      for (const policy of m.policies) expect(() => new CiliumNetworkPolicy(policy).validate()).not.toThrow();
+      expect(m.policies.length).toBe(mesh === "cilium" ? 1 : 0);
       for (const phase of ["warmup", "measure"] as const) {
         for (const antiAffinity of ["preferred", "required"] as const) {
-          const job = clientJob({ runId, spec: s, iteration: 3, phase, antiAffinity });
-          expect(() => new Job(job).validate()).not.toThrow();
-          expect(job.metadata.name).toMatch(DNS_LABEL);
+          for (const pinned of [{}, { nodeName: "ip-10-0-1-23.eu-west-1.compute.internal" }]) {
+            const job = clientJob({ runId, spec: s, iteration: 3, phase, antiAffinity, ...pinned });
+            expect(() => new Job(job).validate()).not.toThrow();
+            expect(job.metadata.name).toMatch(DNS_LABEL);
+          }
         }
       }
       for (const obj of [m.namespace, m.serverDeployment, m.serverService, ...m.serviceAccounts]) {

@@ -85,6 +85,23 @@ describe("probe Kubernetes objects", () => {
     expect(() => new Job(odd.job).validate()).not.toThrow();
   });
 
+  it("gives each iteration its own names and an iteration label; keeps mesh proxies out of the probe pod", () => {
+    const one = probeKubernetesObjects({ ...base, probe: "runqlat", iteration: 1 });
+    const two = probeKubernetesObjects({ ...base, probe: "runqlat", iteration: 2 });
+    expect(one.job.metadata.name).not.toBe(two.job.metadata.name);
+    expect(one.configMap.metadata.name).toBe(one.job.metadata.name);
+    expect(() => new Job(two.job).validate()).not.toThrow();
+    for (const labels of [two.job.metadata.labels, two.job.spec?.template.metadata?.labels, two.configMap.metadata.labels])
+      expect(labels?.["meshbench.io/iteration"]).toBe("2");
+    expect(probeKubernetesObjects({ ...base, probe: "runqlat" }).job.metadata.labels).not.toHaveProperty(
+      "meshbench.io/iteration",
+    );
+    const template = two.job.spec?.template.metadata;
+    expect(template?.labels).toMatchObject({ "sidecar.istio.io/inject": "false", "istio.io/dataplane-mode": "none" });
+    expect(template?.annotations).toEqual({ "linkerd.io/inject": "disabled", "consul.hashicorp.com/connect-inject": "false" });
+    expect(() => probeKubernetesObjects({ ...base, probe: "runqlat", iteration: 1.5 })).toThrow(/iteration/);
+  });
+
   it("refuses what it cannot express", () => {
     expect(() => probeKubernetesObjects({ ...base, probe: "runqlat", nodeName: "Bad_Node" })).toThrow(/node name/);
     expect(() => probeKubernetesObjects({ ...base, probe: "runqlat", durationSeconds: 0 })).toThrow(/durationSeconds/);

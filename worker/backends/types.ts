@@ -1,3 +1,4 @@
+import type { ProbeRunResult } from "~/server/domain/probes";
 import type { IterationResult } from "~/server/domain/result";
 import type { RunSpec } from "~/server/domain/spec";
 import type { LoadIntervalSample } from "~/worker/loadgen";
@@ -33,15 +34,23 @@ export interface BackendContext {
   live?: LiveMetricsSink;
 }
 
+/** One repetition's result, plus the probe results of a backend that runs the probes itself. */
+export type IterationOutcome = IterationResult & { probeResults?: ProbeRunResult[] };
+
 /**
  * One benchmark engine, several places to run it. Everything above the worker sees only
  * IterationResult, so pages, comparisons and reports cannot tell backends apart.
  */
 export interface Backend {
+  /**
+   * True when the backend runs the spec's probes itself (on cluster nodes) and returns their
+   * results with each iteration; the worker then attaches none on its own machine.
+   */
+  readonly runsProbes?: boolean;
   /** Start the workload (upstream, proxies / pods) and wait until it is ready. */
   prepare(ctx: BackendContext): Promise<void>;
   /** Run one repetition: warm-up, then the measured window. */
-  runIteration(ctx: BackendContext, iteration: number): Promise<IterationResult>;
+  runIteration(ctx: BackendContext, iteration: number): Promise<IterationOutcome>;
   /** Processes of the workload on this machine, so probes can be scoped to them (local backend only). */
   processIds?(): Promise<{ component: string; pid: number }[]>;
   /** Stop everything prepare started. Must be safe to call more than once and after a failed prepare. */

@@ -83,7 +83,8 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
     };
     log(`preparing ${spec.backend.toLowerCase()} backend, profile ${spec.mesh}`);
     await backend.prepare(ctx);
-    const capability = spec.probes.length > 0 ? await (deps.probeCapability ?? probeCapability)() : null;
+    const localProbes = spec.probes.length > 0 && !backend.runsProbes;
+    const capability = localProbes ? await (deps.probeCapability ?? probeCapability)() : null;
     setPercent(2);
     for (let iteration = 1; iteration <= spec.repetitions; iteration++) {
       abort.signal.throwIfAborted();
@@ -101,9 +102,11 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
       let result: IterationResult;
       let probeResults: ProbeRunResult[] = [];
       try {
-        result = await backend.runIteration(ctx, iteration);
+        const { probeResults: backendProbes, ...measured } = await backend.runIteration(ctx, iteration);
+        result = measured;
+        probeResults = backendProbes ?? [];
       } finally {
-        probeResults = (await probes?.stop()) ?? [];
+        probeResults = [...probeResults, ...((await probes?.stop()) ?? [])];
       }
       abort.signal.throwIfAborted();
       await storeIterationResult(runId, result);

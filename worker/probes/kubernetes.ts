@@ -16,10 +16,17 @@ export const DEFAULT_BPFTRACE_IMAGE = "quay.io/iovisor/bpftrace:v0.17.0";
 export const PROBE_MANAGED_BY = "meshbench";
 const PROGRAM_DIR = "/etc/meshbench";
 const PROGRAM_FILE = "probe.bt";
+/** Pod-level opt-outs of each mesh's automatic enrolment (Istio sidecar and ambient, Linkerd, Consul). */
+const MESH_OPT_OUT = {
+  labels: { "sidecar.istio.io/inject": "false", "istio.io/dataplane-mode": "none" },
+  annotations: { "linkerd.io/inject": "disabled", "consul.hashicorp.com/connect-inject": "false" },
+};
 
 export interface ProbeKubernetesOptions extends ProbeScopeInput {
   probe: ProbeName;
   runId: string;
+  /** The benchmark iteration, so each iteration's objects have their own names (and a label to select them). */
+  iteration?: number;
   /** metadata.name of the node to trace. */
   nodeName: string;
   durationSeconds: number;
@@ -56,7 +63,11 @@ export function probeKubernetesObjects(options: ProbeKubernetesOptions): ProbeKu
   if (!build.ok) throw new Error(`invalid probe options: ${build.error}`);
   const { program, env } = build.built;
 
-  const name = `meshbench-probe-${probe.replaceAll("_", "-")}-${hash(`${runId}/${nodeName}/${probe}`)}`;
+  const { iteration } = options;
+  if (iteration !== undefined && (!Number.isInteger(iteration) || iteration < 0))
+    throw new Error("iteration must be a whole number ≥ 0");
+  const key = `${runId}/${nodeName}/${probe}${iteration === undefined ? "" : `/${iteration}`}`;
+  const name = `meshbench-probe-${probe.replaceAll("_", "-")}-${hash(key)}`;
   const runLabel = labelValue(runId);
   const labels = {
     "app.kubernetes.io/name": "meshbench-probe",
@@ -64,6 +75,7 @@ export function probeKubernetesObjects(options: ProbeKubernetesOptions): ProbeKu
     "app.kubernetes.io/managed-by": PROBE_MANAGED_BY,
     "meshbench.io/run-id": runLabel,
     "meshbench.io/probe": probe.replaceAll("_", "-"),
+    ...(iteration === undefined ? {} : { "meshbench.io/iteration": String(iteration) }),
   };
   const annotations = { "meshbench.io/run-id": runId, "meshbench.io/node": nodeName, "meshbench.io/probe": probe };
   const metadata = { name, labels, annotations, ...(options.namespace ? { namespace: options.namespace } : {}) };
@@ -95,7 +107,8 @@ export function probeKubernetesObjects(options: ProbeKubernetesOptions): ProbeKu
       activeDeadlineSeconds: options.durationSeconds + (options.startupGraceSeconds ?? 180),
       ttlSecondsAfterFinished: options.ttlSecondsAfterFinished ?? 3600,
       template: {
-        metadata: { labels },
+        // The run's namespace may enrol every pod in a mesh: a tracer must not get a proxy of its own.
+        metadata: { labels: { ...labels, ...MESH_OPT_OUT.labels }, annotations: MESH_OPT_OUT.annotations },
         spec: {
           restartPolicy: "Never",
           // Host pids: so pid scoping means the node's processes, and comm/pid in results are real.

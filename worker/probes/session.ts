@@ -177,7 +177,7 @@ export class BpftraceSession {
 }
 
 /** bpftrace 0.17 always complains it could not raise RLIMIT_MEMLOCK, which kernels ≥ 5.11 do not need. */
-function cleanStderr(stderr: string): string {
+export function cleanStderr(stderr: string): string {
   return stderr
     .split("\n")
     .filter((line) => !line.includes("RLIMIT_MEMLOCK"))

@@ -3,10 +3,12 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   type KubeConfig,
   type V1Deployment,
   type V1Job,
   type V1Namespace,
+  type V1Node,
   type V1Pod,
   type V1Service,
   type V1ServiceAccount,
@@ -17,8 +19,9 @@ import { defaultKubeConfig } from "~/server/cluster/kubeconfig";
 import { parseFortioJson } from "~/server/domain/fortio";
 import { detectMesh, meshRefusal } from "~/server/domain/mesh-detection";
 import { type KubernetesMeshProfile, podMeetsReadiness } from "~/server/domain/mesh-profiles";
-import type { ComponentUsage, IterationResult } from "~/server/domain/result";
-import type { Backend, BackendContext } from "../types";
+import type { ProbeRunResult } from "~/server/domain/probes";
+import type { Backend, BackendContext, IterationOutcome } from "../types";
+import { measureComponentResources } from "./component-resources";
 import {
   CLIENT_NAME,
   clientJob,
@@ -28,6 +31,7 @@ import {
   runManifests,
   SERVER_NAME,
 } from "./manifests";
+import { startNodeProbes } from "./node-probes";
 
 export interface KubernetesBackendOptions {
   /** Default: KUBECONFIG, ~/.kube/config or the in-cluster service account (KubeConfig.loadFromDefault). */
@@ -40,30 +44,41 @@ export interface KubernetesBackendOptions {
   jobGraceMs?: number;
   /** How often pods are polled. Default 1 s. */
   pollIntervalMs?: number;
+  /** Seconds a node probe keeps tracing after the measured window, to cover the client pod's start-up. Default 15. */
+  probeMarginSeconds?: number;
+  /** How long a node probe may take to be scheduled, pulled and attached. Default 120 s. */
+  probeAttachTimeoutMs?: number;
+  /** Where cAdvisor series are read (default PROMETHEUS_URL). */
+  prometheusUrl?: string;
   manifests?: Pick<RunManifestOptions, "antiAffinity" | "serverResources" | "clientResources">;
 }
 
 /**
  * Runs the benchmark as pods on a cluster through @kubernetes/client-node: one namespace per run
  * (labelled managed-by=meshbench and the run id, plus the mesh's join labels), a fortio server,
- * and per repetition a fortio client Job whose JSON log becomes the IterationResult. cleanup()
+ * and per repetition a fortio client Job, pinned to a node chosen up front, whose JSON log becomes
+ * the IterationResult. CPU and memory per component come from the cluster's Prometheus (cAdvisor),
+ * the spec's eBPF probes run as bpftrace Jobs on the client's and server's nodes. cleanup()
  * deletes the namespace, which deletes everything in it: on success, failure and cancellation.
- *
- * Not yet here (issue 7): CPU/memory per component from Prometheus (figures are reported missing,
- * never 0), probes on the nodes, refusing a mesh that is not installed (detection data is in
- * mesh-profiles.ts), and the cluster page.
  */
 export class KubernetesBackend implements Backend {
+  /** Probes run on the cluster's nodes, not on the worker's machine. */
+  readonly runsProbes = true;
   private readonly kc: KubeConfig;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly batch: BatchV1Api;
+  private readonly custom: CustomObjectsApi;
   private readonly readyTimeoutMs: number;
   private readonly jobGraceMs: number;
   private readonly pollMs: number;
 
   private namespace: string | null = null;
   private profile: KubernetesMeshProfile | null = null;
+  private server: { pod: string; node: string } | null = null;
+  private clientNode: string | null = null;
+  /** node name → architecture, for the probes' syscall names. */
+  private architectures: Record<string, string> = {};
   private prepared = false;
   private cleaning: Promise<void> | null = null;
   private detachAbort: (() => void) | null = null;
@@ -77,6 +92,7 @@ export class KubernetesBackend implements Backend {
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.apps = this.kc.makeApiClient(AppsV1Api);
     this.batch = this.kc.makeApiClient(BatchV1Api);
+    this.custom = this.kc.makeApiClient(CustomObjectsApi);
     this.readyTimeoutMs = options.readyTimeoutMs ?? 180_000;
     this.jobGraceMs = options.jobGraceMs ?? 300_000;
     this.pollMs = options.pollIntervalMs ?? 1_000;
@@ -100,9 +116,6 @@ export class KubernetesBackend implements Backend {
     if (this.cleaning) throw new Error("KubernetesBackend: prepare() after cleanup(): use a new backend per run");
     if (this.namespace) throw new Error("KubernetesBackend: prepare() called twice");
     ctx.signal.throwIfAborted();
-    // The job would otherwise trace the worker's own host: refuse rather than store misleading probe data.
-    if (ctx.spec.probes.length > 0)
-      throw new Error("eBPF probes on cluster nodes are not available yet for the Kubernetes backend; run without probes");
     const m = runManifests(this.manifestOptions(ctx));
     this.profile = m.profile;
     const ns = m.namespace.metadata.name;
@@ -129,14 +142,37 @@ export class KubernetesBackend implements Backend {
     for (const sa of m.serviceAccounts) {
       await this.core.createNamespacedServiceAccount({ namespace: ns, body: asBody<V1ServiceAccount>(sa) });
     }
+    for (const policy of m.policies) {
+      await this.custom
+        .createNamespacedCustomObject({
+          group: "cilium.io",
+          version: "v2",
+          namespace: ns,
+          plural: "ciliumnetworkpolicies",
+          body: policy,
+        })
+        .catch((error: unknown) => {
+          throw apiError(`creating the L7 policy ${policy.metadata.name}`, error);
+        });
+    }
     await this.core.createNamespacedService({ namespace: ns, body: asBody<V1Service>(m.serverService) });
     await this.apps.createNamespacedDeployment({ namespace: ns, body: asBody<V1Deployment>(m.serverDeployment) });
-    await this.waitForServer(ctx, ns);
+    const server = await this.waitForServer(ctx, ns);
+    const nodes = (await this.core.listNode()).items;
+    this.architectures = Object.fromEntries(
+      nodes.map((n) => [n.metadata?.name ?? "", n.status?.nodeInfo?.architecture ?? "amd64"]),
+    );
+    this.server = server;
+    this.clientNode = chooseClientNode(nodes, server.node);
+    if (!this.clientNode) throw new Error("no node to run the fortio client on: the cluster lists no ready, schedulable node");
     this.prepared = true;
-    ctx.log(`kubernetes backend: ${SERVER_NAME} ready in ${ns}`);
+    ctx.log(
+      `kubernetes backend: ${SERVER_NAME} ready in ${ns} on ${server.node}; client on ${this.clientNode}` +
+        (this.clientNode === server.node ? " (the same node: no other ready, schedulable node)" : ""),
+    );
   }
 
-  private async waitForServer(ctx: BackendContext, ns: string): Promise<void> {
+  private async waitForServer(ctx: BackendContext, ns: string): Promise<{ pod: string; node: string }> {
     const rule = this.requireProfile().readiness;
     const deadline = Date.now() + this.readyTimeoutMs;
     let reason = "no pod yet";
@@ -145,7 +181,8 @@ export class KubernetesBackend implements Backend {
       const pod = pods.items[0];
       if (pod) {
         const verdict = podMeetsReadiness(rule, readinessInput(pod));
-        if (verdict.ready) return;
+        // A ready pod has been scheduled, so it has a node; the name is what the probes and cAdvisor need.
+        if (verdict.ready) return { pod: pod.metadata?.name ?? SERVER_NAME, node: pod.spec?.nodeName ?? "" };
         reason = `${pod.metadata?.name ?? "pod"}: ${verdict.reason}`;
       }
       if (Date.now() + this.pollMs > deadline)
@@ -154,9 +191,11 @@ export class KubernetesBackend implements Backend {
     }
   }
 
-  async runIteration(ctx: BackendContext, iteration: number): Promise<IterationResult> {
+  async runIteration(ctx: BackendContext, iteration: number): Promise<IterationOutcome> {
     const ns = this.namespace;
-    if (!ns || !this.prepared || this.cleaning)
+    const server = this.server;
+    const clientNode = this.clientNode;
+    if (!ns || !server || !clientNode || !this.prepared || this.cleaning)
       throw new Error("KubernetesBackend: runIteration() needs a successful prepare() and no cleanup()");
     ctx.signal.throwIfAborted();
     const { spec } = ctx;
@@ -168,25 +207,65 @@ export class KubernetesBackend implements Backend {
       const warm = await this.runClient(ctx, ns, iteration, "warmup", progress);
       if (warm.exitCode !== 0) ctx.log(`kubernetes backend: warm-up exited ${warm.exitCode}: ${tail(warm.log)}`);
     }
-    const startedAt = new Date();
-    const { exitCode, log } = await this.runClient(ctx, ns, iteration, "measure", progress);
-    if (exitCode !== 0) throw new Error(`fortio client failed (exit ${exitCode}): ${tail(log)}`);
-    const parsed = parseFortioJson(log, { iteration, startedAt });
+    // After the warm-up, so its traffic is not in the kernel figures.
+    const probes = await startNodeProbes({
+      core: this.core,
+      batch: this.batch,
+      namespace: ns,
+      runId: ctx.runId,
+      iteration,
+      probes: spec.probes,
+      nodes: [clientNode, server.node].filter(Boolean),
+      durationSeconds: spec.durationSeconds + (this.options.probeMarginSeconds ?? 15),
+      pollIntervalMs: this.pollMs,
+      attachTimeoutMs: this.options.probeAttachTimeoutMs ?? 120_000,
+      architectures: this.architectures,
+      signal: ctx.signal,
+      log: ctx.log,
+    });
+    let probeResults: ProbeRunResult[] = [];
+    let measured: ClientOutcome;
+    try {
+      ctx.signal.throwIfAborted();
+      measured = await this.runClient(ctx, ns, iteration, "measure", progress);
+    } finally {
+      probeResults = await probes.stop();
+    }
+    if (measured.exitCode !== 0) throw new Error(`fortio client failed (exit ${measured.exitCode}): ${tail(measured.log)}`);
+    const parsed = parseFortioJson(measured.log, { iteration, startedAt: measured.startedAt });
     for (const warning of parsed.warnings) ctx.log(`kubernetes backend: ${warning}`);
+
+    const resources = await measureComponentResources({
+      resources: this.requireProfile().resources,
+      workload: {
+        namespace: ns,
+        clientPods: [measured.pod],
+        serverPods: [server.pod],
+        nodes: [...new Set([clientNode, server.node].filter(Boolean))],
+        windowStart: measured.startedAt,
+        windowEnd: measured.finishedAt,
+      },
+      ...(this.options.prometheusUrl ? { prometheusUrl: this.options.prometheusUrl } : {}),
+    });
+    for (const warning of resources.warnings) ctx.log(`kubernetes backend: ${warning}`);
     ctx.onIterationProgress(1);
-    return { ...parsed.result, components: this.components() };
+    return { ...parsed.result, components: resources.components, probeResults };
   }
 
-  /** Creates one client Job, waits for fortio's container to end, returns its exit code and log, deletes the Job. */
+  /**
+   * Creates one client Job on the chosen node, waits for fortio's container to end, returns its
+   * exit code, log and run window, deletes the Job.
+   */
   private async runClient(
     ctx: BackendContext,
     ns: string,
     iteration: number,
     phase: "warmup" | "measure",
     progress: () => void,
-  ): Promise<{ exitCode: number; log: string }> {
-    const job = clientJob({ ...this.manifestOptions(ctx), iteration, phase });
+  ): Promise<ClientOutcome> {
+    const job = clientJob({ ...this.manifestOptions(ctx), iteration, phase, nodeName: this.clientNode ?? undefined });
     const jobName = job.metadata.name;
+    const createdAt = new Date();
     await this.batch.createNamespacedJob({ namespace: ns, body: asBody<V1Job>(job) });
     const seconds = phase === "warmup" ? ctx.spec.warmupSeconds : ctx.spec.durationSeconds;
     const deadline = Date.now() + seconds * 1000 + this.jobGraceMs;
@@ -201,7 +280,12 @@ export class KubernetesBackend implements Backend {
           if (terminated) {
             const name = pod.metadata?.name ?? "";
             const log = await this.core.readNamespacedPodLog({ namespace: ns, name, container: CLIENT_NAME });
-            return { exitCode: terminated.exitCode, log };
+            const finishedAt = terminated.finishedAt ? new Date(terminated.finishedAt) : new Date();
+            // The kubelet's timestamps have 1 s resolution; without them, the load's own length before the end.
+            const startedAt = terminated.startedAt
+              ? new Date(terminated.startedAt)
+              : new Date(Math.max(createdAt.getTime(), finishedAt.getTime() - seconds * 1000));
+            return { exitCode: terminated.exitCode, log, pod: name, startedAt, finishedAt };
           }
         }
         progress();
@@ -217,16 +301,6 @@ export class KubernetesBackend implements Backend {
             ctx.log(`kubernetes backend: deleting ${jobName}: ${(error as Error).message}`);
         });
     }
-  }
-
-  /** CPU and memory per component are not measured yet (Prometheus, issue 7 item 4): reported missing, never 0. */
-  private components(): ComponentUsage[] {
-    const profile = this.requireProfile();
-    return [
-      { component: "loadgen", role: "loadgen", cpuCores: null, maxRssBytes: null },
-      { component: "upstream", role: "app", cpuCores: null, maxRssBytes: null },
-      ...profile.resources.map((r) => ({ component: r.component, role: r.role, cpuCores: null, maxRssBytes: null })),
-    ];
   }
 
   private requireProfile(): KubernetesMeshProfile {
@@ -257,6 +331,31 @@ export class KubernetesBackend implements Backend {
     // The janitor deletes it on the next worker start.
     throw apiError(`deleting namespace ${ns}`, lastError);
   }
+}
+
+interface ClientOutcome {
+  exitCode: number;
+  log: string;
+  pod: string;
+  /** When fortio's container ran: the window its CPU and memory are read over. */
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/**
+ * The node for the client pods: a ready, schedulable node without a NoSchedule/NoExecute taint,
+ * another than the server's when there is one, so client and server do not compete for one node's
+ * CPU and the traffic crosses the network as it does in production. Falls back to the server's node.
+ */
+export function chooseClientNode(nodes: readonly V1Node[], serverNode: string): string {
+  const usable = nodes.filter(
+    (n) =>
+      !n.spec?.unschedulable &&
+      n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") &&
+      !n.spec?.taints?.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"),
+  );
+  const other = usable.find((n) => n.metadata?.name && n.metadata.name !== serverNode);
+  return other?.metadata?.name ?? serverNode;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ICiliumNetworkPolicy } from "@kubernetes-models/cilium/cilium.io/v2/CiliumNetworkPolicy";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { IAffinity } from "kubernetes-models/v1/Affinity";
@@ -53,6 +54,8 @@ export interface RunManifests {
   serviceAccounts: Named<IServiceAccount>[];
   serverDeployment: Named<IDeployment>;
   serverService: Named<IService>;
+  /** The mesh's L7 policy, if its profile needs one to put a proxy in the path (Cilium). */
+  policies: Named<ICiliumNetworkPolicy>[];
   /** Label selector for everything of this run. */
   selector: string;
   /** URL the client targets: the server's Service, with the response size fortio's echo handler honours. */
@@ -113,6 +116,17 @@ function antiAffinity(avoid: string, mode: "preferred" | "required"): IAffinity 
   };
 }
 
+/** Through the scheduler (unlike spec.nodeName), so resources and taints are still honoured. */
+function onNode(nodeName: string): IAffinity {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [nodeName] }] }],
+      },
+    },
+  };
+}
+
 export function runManifests(options: RunManifestOptions): RunManifests {
   const { runId, spec } = options;
   if (spec.backend !== "KUBERNETES") throw new Error("runManifests: the spec is not for the Kubernetes backend");
@@ -126,7 +140,12 @@ export function runManifests(options: RunManifestOptions): RunManifests {
     kind: "Namespace",
     metadata: {
       name: ns,
-      labels: { ...labels, ...profile.join.namespaceLabels },
+      labels: {
+        ...labels,
+        ...profile.join.namespaceLabels,
+        // The probes' bpftrace pods are privileged with host PIDs; Pod Security would refuse them elsewhere.
+        ...(spec.probes.length > 0 ? { "pod-security.kubernetes.io/enforce": "privileged" } : {}),
+      },
       annotations: { [LABEL_RUN_ID]: runId, ...profile.join.namespaceAnnotations },
     },
   };
@@ -181,11 +200,32 @@ export function runManifests(options: RunManifestOptions): RunManifests {
     },
   };
 
+  const policies: Named<ICiliumNetworkPolicy>[] =
+    profile.l7Policy === "cilium-http"
+      ? [
+          {
+            apiVersion: "cilium.io/v2",
+            kind: "CiliumNetworkPolicy",
+            metadata: { name: `${SERVER_NAME}-l7`, namespace: ns, labels },
+            spec: {
+              endpointSelector: { matchLabels: serverDeployment.spec?.selector.matchLabels ?? {} },
+              ingress: [
+                {
+                  fromEndpoints: [{ matchLabels: { "app.kubernetes.io/name": CLIENT_NAME } }],
+                  toPorts: [{ ports: [{ port: String(FORTIO_PORT), protocol: "TCP" }], rules: { http: [{ method: "GET" }] } }],
+                },
+              ],
+            },
+          },
+        ]
+      : [];
+
   return {
     namespace,
     serviceAccounts,
     serverDeployment,
     serverService,
+    policies,
     selector: `${MANAGED_SELECTOR},${LABEL_RUN_ID}=${labels[LABEL_RUN_ID]}`,
     targetUrl: `http://${SERVER_NAME}.${ns}.svc:${FORTIO_PORT}/echo?size=${spec.payloadBytes}`,
     profile,
@@ -215,6 +255,11 @@ export interface ClientJobOptions extends RunManifestOptions {
   iteration: number;
   /** warmup: the spec's warm-up, output discarded; measure: the measured window with -json. */
   phase: "warmup" | "measure";
+  /**
+   * The node to run on. The backend picks it before the load (another node than the server's when
+   * there is one), so probes can be attached to it and its cAdvisor series found.
+   */
+  nodeName?: string;
 }
 
 export function clientJobName(iteration: number, phase: "warmup" | "measure"): string {
@@ -257,7 +302,10 @@ export function clientJob(options: ClientJobOptions): Named<IJob> {
         spec: {
           restartPolicy: "Never",
           serviceAccountName: CLIENT_NAME,
-          affinity: antiAffinity(SERVER_NAME, options.antiAffinity ?? "preferred"),
+          affinity: {
+            ...antiAffinity(SERVER_NAME, options.antiAffinity ?? "preferred"),
+            ...(options.nodeName ? onNode(options.nodeName) : {}),
+          },
           terminationGracePeriodSeconds: 5,
           containers: [
             {
