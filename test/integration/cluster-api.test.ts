@@ -5,8 +5,8 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/server/db/client";
 import type { RunSpecInput } from "~/server/domain/spec";
+import { installFakeMesh } from "./fake-cluster";
 import { FakeKubernetesApi } from "./fake-kube-api";
-import { installFakeMesh } from "./fake-mesh-install";
 import { callerFor, createUser, sessionFor } from "./helpers";
 
 /**

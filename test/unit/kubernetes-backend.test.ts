@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { decodeHistogram } from "~/server/domain/histogram";
@@ -8,14 +6,13 @@ import { runSpecSchema } from "~/server/domain/spec";
 import { chooseClientNode, deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
 import { runNamespaceName } from "~/worker/backends/kubernetes/manifests";
 import type { BackendContext } from "~/worker/backends/types";
+import { healthyFakeCluster, installFakeMesh } from "../integration/fake-cluster";
 import { FakeKubernetesApi, type FakeKubernetesApiOptions, fakeKubeConfig, fakeNode } from "../integration/fake-kube-api";
-import { installFakeMesh } from "../integration/fake-mesh-install";
 
 /**
  * The cluster backend driven through @kubernetes/client-node against FakeKubernetesApi (an
  * in-process fake; no Kubernetes API server can run here): requests, namespace lifecycle, timeouts.
  */
-const fortioLog = readFileSync(path.resolve(import.meta.dirname, "../fixtures/fortio/fixed-rate-1000qps.json"), "utf8");
 const runId = "cmh3x9y2k0000abcd1234efgh";
 const ns = runNamespaceName(runId);
 
@@ -32,39 +29,6 @@ async function startFake(options: FakeKubernetesApiOptions): Promise<{ api: Fake
   api.nodes.push(fakeNode("node-a"), fakeNode("node-b", { architecture: "arm64" }));
   return { api, kubeConfig: fakeKubeConfig(await api.start()) };
 }
-
-const bpftraceFixture = (probe: string) =>
-  readFileSync(path.resolve(import.meta.dirname, `../fixtures/bpftrace/probe-${probe}.jsonl`), "utf8");
-
-/**
- * A cluster where pods become ready at once (with the mesh's sidecar) and fortio succeeds. A probe
- * pod attaches at once (its log shows bpftrace's BEGIN) and ends with its recorded output when the
- * measured fortio pod ends.
- */
-const healthyCluster = (sidecar?: { container: string; annotations: Record<string, string> }): FakeKubernetesApiOptions => {
-  const probePods: { pod: string; probe: string }[] = [];
-  return {
-    onDeploymentCreated: (api, namespace, _d, pod) =>
-      api.setPodReady(namespace, pod, sidecar ? { extraContainers: [sidecar.container], annotations: sidecar.annotations } : {}),
-    onJobCreated: (api, namespace, job, pod) => {
-      const probe = job.metadata.annotations?.["meshbench.io/probe"];
-      if (probe) {
-        api.setPodReady(namespace, pod);
-        api.setPodLog(namespace, pod, `${bpftraceFixture(probe).split("\n").slice(0, 2).join("\n")}\n`);
-        probePods.push({ pod, probe });
-        return;
-      }
-      const measured = job.metadata.labels?.["meshbench.io/phase"] === "measure";
-      if (measured) for (const p of probePods.splice(0)) api.finishPod(namespace, p.pod, 0, bpftraceFixture(p.probe));
-      api.finishPod(
-        namespace,
-        pod,
-        0,
-        measured ? `Fortio 1.69.1 running at 1000 queries per second\n${fortioLog}` : "warm-up done",
-      );
-    },
-  };
-};
 
 function context(mesh: KubernetesMesh, controller = new AbortController()): BackendContext & { logs: string[] } {
   const logs: string[] = [];
@@ -98,7 +62,7 @@ const backendFor = (kubeConfig: KubeConfig, extra: Partial<ConstructorParameters
 
 describe("KubernetesBackend against FakeKubernetesApi", () => {
   it("baseline: creates a labelled namespace and the workload, runs fortio, parses its log, deletes the namespace", async () => {
-    const { api, kubeConfig } = await startFake(healthyCluster());
+    const { api, kubeConfig } = await startFake(healthyFakeCluster());
     const backend = backendFor(kubeConfig);
     const ctx = context("baseline");
     await backend.prepare(ctx);
@@ -150,7 +114,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
 
   it("istio: the namespace joins the mesh, and the server is measured only once 2/2 with istio-proxy", async () => {
     const { api, kubeConfig } = await startFake(
-      healthyCluster({ container: "istio-proxy", annotations: { "sidecar.istio.io/status": "{}" } }),
+      healthyFakeCluster({ container: "istio-proxy", annotations: { "sidecar.istio.io/status": "{}" } }),
     );
     installFakeMesh(api, "istio");
     const backend = backendFor(kubeConfig);
@@ -165,7 +129,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
   });
 
   it("times out when the sidecar never shows up (1/2), and still deletes the namespace", async () => {
-    const { api, kubeConfig } = await startFake(healthyCluster());
+    const { api, kubeConfig } = await startFake(healthyFakeCluster());
     installFakeMesh(api, "istio");
     const backend = backendFor(kubeConfig, { readyTimeoutMs: 150 });
     await expect(backend.prepare(context("istio"))).rejects.toThrow(
@@ -177,7 +141,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
 
   it("fails the iteration when fortio exits non-zero, with its log, and deletes the namespace", async () => {
     const { api, kubeConfig } = await startFake({
-      ...healthyCluster(),
+      ...healthyFakeCluster(),
       onJobCreated: (a, namespace, _job, pod) =>
         a.finishPod(namespace, pod, 1, "Aborting because of dial tcp: connection refused"),
     });
@@ -191,7 +155,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
   });
 
   it("times out a client Job that never finishes", async () => {
-    const { kubeConfig } = await startFake({ ...healthyCluster(), onJobCreated: () => {} });
+    const { kubeConfig } = await startFake({ ...healthyFakeCluster(), onJobCreated: () => {} });
     const backend = backendFor(kubeConfig, { jobGraceMs: 100 });
     const ctx = context("baseline");
     ctx.spec.warmupSeconds = 0;
@@ -203,7 +167,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
   it("cancellation: aborting mid-iteration stops waiting and deletes the namespace at once", async () => {
     const controller = new AbortController();
     const { api, kubeConfig } = await startFake({
-      ...healthyCluster(),
+      ...healthyFakeCluster(),
       // fortio never finishes; the user cancels while it runs.
       onJobCreated: () => setTimeout(() => controller.abort(), 30),
     });
@@ -220,7 +184,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
   });
 
   it("refuses a mesh that is not installed (or not ready) before creating anything", async () => {
-    const { api, kubeConfig } = await startFake(healthyCluster());
+    const { api, kubeConfig } = await startFake(healthyFakeCluster());
     await expect(backendFor(kubeConfig).prepare(context("linkerd"))).rejects.toThrow(
       /^Linkerd is not installed on the cluster: no Deployment linkerd-destination in linkerd; .*none of its CRDs/,
     );
@@ -232,7 +196,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
   });
 
   it("refuses to take over a namespace that already exists, and leaves it alone", async () => {
-    const { api, kubeConfig } = await startFake(healthyCluster());
+    const { api, kubeConfig } = await startFake(healthyFakeCluster());
     api.namespaces.set(ns, { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
     const backend = backendFor(kubeConfig);
     await expect(backend.prepare(context("baseline"))).rejects.toThrow(/already exists/);
@@ -242,7 +206,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
   });
 
   it("probes: bpftrace Jobs on the client's and the server's node around the measured load, results per node", async () => {
-    const { api, kubeConfig } = await startFake(healthyCluster());
+    const { api, kubeConfig } = await startFake(healthyFakeCluster());
     const backend = backendFor(kubeConfig);
     const ctx = context("baseline");
     ctx.spec.probes = ["runqlat", "tcp_rtt"];
@@ -278,7 +242,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
   });
 
   it("cilium: an L7 policy on the server puts the node's Envoy in the path", async () => {
-    const { api, kubeConfig } = await startFake(healthyCluster());
+    const { api, kubeConfig } = await startFake(healthyFakeCluster());
     installFakeMesh(api, "cilium");
     const backend = backendFor(kubeConfig);
     const ctx = context("cilium");

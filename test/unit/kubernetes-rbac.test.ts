@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readClusterStatus } from "~/server/cluster/cluster-status";
 import { runSpecSchema } from "~/server/domain/spec";
 import { deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
+import { healthyFakeCluster, installFakeMesh } from "../integration/fake-cluster";
 import { FakeKubernetesApi, fakeKubeConfig, fakeNode, type RecordedRequest } from "../integration/fake-kube-api";
-import { installFakeMesh } from "../integration/fake-mesh-install";
 
 /**
  * k8s/rbac grants the worker exactly what it uses: every request the cluster page, a Cilium run
@@ -15,7 +15,6 @@ import { installFakeMesh } from "../integration/fake-mesh-install";
  * and every verb the ClusterRole grants must have been used.
  */
 const rbacFile = path.resolve(import.meta.dirname, "../../k8s/rbac/worker-rbac.yaml");
-const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, "../fixtures", name), "utf8");
 
 interface Access {
   group: string;
@@ -47,23 +46,7 @@ describe("worker RBAC (k8s/rbac/worker-rbac.yaml)", () => {
     const role = new ClusterRole(docs.find((d) => d.kind === "ClusterRole") as ClusterRole);
     expect(() => role.validate()).not.toThrow();
 
-    const probePods: { pod: string; probe: string }[] = [];
-    const api = new FakeKubernetesApi({
-      onDeploymentCreated: (a, ns, _d, pod) => a.setPodReady(ns, pod),
-      onJobCreated: (a, ns, job, pod) => {
-        const probe = job.metadata.annotations?.["meshbench.io/probe"];
-        if (probe) {
-          a.setPodReady(ns, pod);
-          a.setPodLog(ns, pod, fixture(`bpftrace/probe-${probe}.jsonl`).split("\n").slice(0, 2).join("\n"));
-          probePods.push({ pod, probe });
-        } else {
-          const measured = job.metadata.labels?.["meshbench.io/phase"] === "measure";
-          for (const p of measured ? probePods.splice(0) : [])
-            a.finishPod(ns, p.pod, 0, fixture(`bpftrace/probe-${p.probe}.jsonl`));
-          a.finishPod(ns, pod, 0, measured ? fixture("fortio/fixed-rate-1000qps.json") : "");
-        }
-      },
-    });
+    const api = new FakeKubernetesApi(healthyFakeCluster());
     fake = api;
     const kubeConfig = fakeKubeConfig(await api.start());
     api.nodes.push(fakeNode("node-a"), fakeNode("node-b"));
