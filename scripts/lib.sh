@@ -35,6 +35,8 @@ ensure_system_packages() {
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   command -v prometheus >/dev/null || missing+=(prometheus)
   command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+  # eBPF probes; the probe tests run real bpftrace programs.
+  command -v bpftrace >/dev/null || missing+=(bpftrace)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   # Debian may start packaged nginx/Prometheus services; MeshBench runs its own instances only.
   if command -v systemctl >/dev/null; then

@@ -6,13 +6,15 @@ interface Props {
   /** Completions per second, one array per repetition. */
   series: number[][];
   requestedQps: number | null;
+  /** What to say when there is no series (default: none yet). */
+  emptyMessage?: string;
 }
 
 const COLORS = ["var(--accent)", "var(--accent-2)", "var(--ok)", "var(--warn)", "#a371f7", "#39c5cf"];
 
-export function ThroughputChart({ series, requestedQps }: Props) {
+export function ThroughputChart({ series, requestedQps, emptyMessage = "No throughput data yet." }: Props) {
   const length = Math.max(0, ...series.map((s) => s.length));
-  if (length === 0) return <div className="empty">No throughput data yet.</div>;
+  if (length === 0) return <div className="empty">{emptyMessage}</div>;
   const data = Array.from({ length }, (_, second) => {
     const row: Record<string, number | undefined> = { second: second + 1 };
     series.forEach((s, i) => {

@@ -58,6 +58,16 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
   if (query.isError) return <div className="form-error">Could not load this run: {query.error.message}</div>;
   const run = query.data;
   const active = ACTIVE_STATUSES.includes(run.status);
+  // The live series come from the worker's own load generator and host; a cluster run has neither.
+  const liveMetrics =
+    run.backend === "KUBERNETES" ? (
+      <div className="notice" data-testid="cluster-run-metrics">
+        A cluster run has no live series: fortio reports when each repetition ends, and CPU and memory per component are read from
+        the cluster&apos;s Prometheus (cAdvisor) over that repetition (table below).
+      </div>
+    ) : (
+      <RunLiveMetrics runId={run.id} active={active} />
+    );
   const totalErrors = run.errorCount;
 
   return (
@@ -99,7 +109,7 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
       </div>
 
       {/* While a run executes the live charts are what matters: show them first. */}
-      {active && <RunLiveMetrics runId={run.id} active />}
+      {active && liveMetrics}
 
       <div className="row">
         <div className="panel">
@@ -124,13 +134,19 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
         </div>
       </div>
 
-      {!active && <RunLiveMetrics runId={run.id} active={false} />}
+      {!active && liveMetrics}
 
       <div className="panel">
         <h2>Throughput per second</h2>
         <ThroughputChart
           series={run.iterations.map((i) => i.perSecond)}
           requestedQps={run.spec?.mode === "max" ? null : (run.spec?.rate ?? null)}
+          {...(run.backend === "KUBERNETES" && run.iterations.length > 0
+            ? {
+                emptyMessage:
+                  "fortio, the load generator on the cluster, reports no per-second series: each repetition's achieved rate is in the table below.",
+              }
+            : {})}
         />
       </div>
 
