@@ -193,7 +193,9 @@ export function NewRunForm() {
           );
         })}
         <span className="hint">
-          Attached to every repetition; a probe this machine cannot run is reported as unavailable, never faked.
+          {onCluster
+            ? "Run as bpftrace Jobs on the client's and the server's node around each measured window; a probe a node cannot run is reported as unavailable, never faked."
+            : "Attached to every repetition; a probe this machine cannot run is reported as unavailable, never faked."}
         </span>
       </fieldset>
       <div className="toolbar" style={{ marginTop: 16, marginBottom: 0 }}>
