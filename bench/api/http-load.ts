@@ -3,9 +3,10 @@ import { rotatingScript } from "~/bench/lib/wrk-lua";
 import { wrkErrorCount } from "~/bench/lib/wrk-output";
 
 export interface HttpLoad {
-  p50Us: number;
-  p95Us: number;
-  p99Us: number;
+  /** null when no request completed in the window: wrk then prints 0, which is not a latency. */
+  p50Us: number | null;
+  p95Us: number | null;
+  p99Us: number | null;
   rps: number;
   requests: number;
   errors: number;
@@ -32,10 +33,11 @@ export async function loadPaths(
   const j = w.output.scriptJson;
   if (!j || j.p50 === undefined || j.p95 === undefined || j.p99 === undefined)
     throw new Error("wrk script printed no percentiles");
+  const answered = w.output.requests > 0;
   return {
-    p50Us: j.p50,
-    p95Us: j.p95,
-    p99Us: j.p99,
+    p50Us: answered ? j.p50 : null,
+    p95Us: answered ? j.p95 : null,
+    p99Us: answered ? j.p99 : null,
     rps: w.output.requestsPerSecond,
     requests: w.output.requests,
     errors: wrkErrorCount(w.output),

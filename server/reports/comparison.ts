@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { db } from "~/server/db/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
@@ -122,15 +123,47 @@ function assertComparable(inputs: CompareRunInput[]): void {
   }
 }
 
+/**
+ * A comparison is a deterministic function (the bootstrap is seeded) of succeeded runs, which do
+ * not change; building one costs about 50 ms of CPU for 8 runs, nearly all bootstrap
+ * (bench/experimental/compare-cost.ts). So a repeated view (a shared link, a reload, a report)
+ * reuses it. The key holds everything of a run that the answer depends on and could still change.
+ * Callers treat the result as read-only.
+ */
+const comparisons = new LRUCache<string, Comparison>({ max: 64 });
+
+/**
+ * Read without the results, so a cached comparison costs one light query. A run's results and
+ * probe results are all stored before it is marked finished, so its finish time stands for them.
+ */
+async function comparisonKey(ids: readonly string[], baselineId: string | null | undefined): Promise<string> {
+  const rows = await db.benchmarkRun.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, name: true, status: true, finishedAt: true },
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const runs = ids.map((id) => {
+    const r = byId.get(id);
+    return r ? [r.id, r.name, r.status, r.finishedAt?.toISOString()] : [id];
+  });
+  return JSON.stringify([baselineId ?? null, runs]);
+}
+
 /** 1-8 distinct succeeded runs, in the given order. */
 export async function loadComparison(runIds: readonly string[], baselineId?: string | null): Promise<Comparison> {
   const ids = [...new Set(runIds)];
   if (ids.length === 0 || ids.length > MAX_COMPARE_RUNS) {
     throw new ComparisonError("NOT_FOUND", `Pick between 1 and ${MAX_COMPARE_RUNS} runs.`);
   }
+  // Only a comparison that was built (its runs passed assertComparable) is ever cached.
+  const key = await comparisonKey(ids, baselineId);
+  const cached = comparisons.get(key);
+  if (cached) return cached;
   const inputs = await loadRunInputs(ids);
   assertComparable(inputs);
-  return buildComparison(inputs, { baselineId });
+  const comparison = buildComparison(inputs, { baselineId });
+  comparisons.set(key, comparison);
+  return comparison;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -118,6 +118,20 @@ describe("comparison reports of real local runs", () => {
     expect(flipped.runs[0]?.overhead?.p50?.absoluteUs).toBe(-(overhead?.absoluteUs ?? 0));
   });
 
+  it("reuses a comparison for a repeated view, and builds a new one when a compared run changes", async () => {
+    expect(await loadComparison([baseId, nginxId])).toBe(comparison);
+    await db.benchmarkRun.update({ where: { id: baseId }, data: { name: "renamed baseline" } });
+    try {
+      const renamed = await loadComparison([baseId, nginxId]);
+      expect(renamed).not.toBe(comparison);
+      expect(renamed.runs[0]?.name).toBe("renamed baseline");
+      // the same seeded bootstrap: the same figures
+      expect(renamed.runs.map((r) => r.latency)).toEqual(comparison.runs.map((r) => r.latency));
+    } finally {
+      await db.benchmarkRun.update({ where: { id: baseId }, data: { name: BASE_NAME } });
+    }
+  });
+
   it("refuses anonymous and viewer generation, unknown and unfinished runs", async () => {
     await expectCode(callerFor(null).compare.runs({ runIds: [baseId, nginxId] }), "UNAUTHORIZED");
     await expectCode(callerFor(sessionFor(viewer)).reports.generate({ runIds: [baseId], formats: ["PDF"] }), "FORBIDDEN");

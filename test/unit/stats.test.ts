@@ -2,7 +2,10 @@ import { JsHistogram } from "hdr-histogram-js";
 import { describe, expect, it } from "vitest";
 import {
   createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
   type Histogram,
+  histogramMean,
   mergeHistograms,
   percentileSpectrum,
   recordLatencyUs,
@@ -49,6 +52,20 @@ function covers(ci: { lo: number; hi: number } | null, truth: number, histogram:
   const js = asJs(histogram);
   return ci.lo <= js.highestEquivalentValue(truth) && ci.hi >= js.lowestEquivalentValue(truth);
 }
+
+describe("histogram mean", () => {
+  it("is exactly the library's mean, also after an encode/decode round trip, and 0 when empty", () => {
+    for (const seed of [1, 2, 3]) {
+      const h = lognormalHistogram(seed, 20_000);
+      recordLatencyUs(h, 3_000_000_000); // a value in the top buckets
+      expect(histogramMean(h)).toBe(h.mean);
+      const decoded = decodeHistogram(encodeHistogram(h));
+      expect(histogramMean(decoded)).toBe(decoded.mean);
+    }
+    expect(histogramMean(createLatencyHistogram())).toBe(0);
+    expect(summarize(lognormalHistogram(4, 1_000))?.meanUs).toBeGreaterThan(0);
+  });
+});
 
 describe("histogram merge", () => {
   it("equals the histogram of the pooled samples, bucket by bucket", () => {
