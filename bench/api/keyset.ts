@@ -3,17 +3,19 @@ import { median } from "~/bench/lib/stats";
 import { explainAnalyze } from "./explain";
 
 /**
- * The cursor page written by hand as a row-value keyset query, the shape the (createdAt DESC,
- * id DESC) index answers with one range scan. Prisma's `cursor` instead generates
- * `(createdAt = c AND id <= i) OR createdAt < c` plus OFFSET 1, which the planner can only
- * filter row by row from the newest run down to the cursor: its cost grows with the page depth.
+ * The cursor page as Prisma's `cursor` option writes it (what runs.list sent before it switched to
+ * a row-value keyset query, server/api/routers/runs.ts): `(createdAt = c AND id <= i) OR
+ * createdAt < c` plus OFFSET 1, which the planner can only filter row by row from the newest run
+ * down to the cursor, so its cost grows with the page's depth. Kept as the reference the app's
+ * query is measured against.
  */
-export const KEYSET_SQL = `SELECT "id", "name", "backend"::text, "mesh", "status"::text, "progress", "error", "createdAt", "startedAt",
+export const PRISMA_CURSOR_SQL = `SELECT "id", "name", "backend"::text, "mesh", "status"::text, "progress", "error", "createdAt", "startedAt",
   "finishedAt", "p50Us", "p99Us", "actualQps", "errorCount", "requestCount"
 FROM "BenchmarkRun"
-WHERE ("createdAt", "id") < (SELECT "createdAt", "id" FROM "BenchmarkRun" WHERE "id" = $1)
+WHERE ("createdAt" = (SELECT "createdAt" FROM "BenchmarkRun" WHERE "id" = $1) AND "id" <= (SELECT "id" FROM "BenchmarkRun" WHERE "id" = $1))
+   OR "createdAt" < (SELECT "createdAt" FROM "BenchmarkRun" WHERE "id" = $1)
 ORDER BY "createdAt" DESC, "id" DESC
-LIMIT $2`;
+LIMIT $2 OFFSET 1`;
 
 export interface KeysetTiming {
   medianMs: number;
@@ -21,7 +23,7 @@ export interface KeysetTiming {
   shape: string;
 }
 
-/** EXPLAIN ANALYZE the hand-written keyset page for the given cursors and for one deep cursor. */
+/** EXPLAIN ANALYZE Prisma's cursor page for the given cursors and for one deep cursor. */
 export async function keysetTiming(
   databaseUrl: string,
   cursors: readonly string[],
@@ -34,11 +36,11 @@ export async function keysetTiming(
     const times: number[] = [];
     let shape = "";
     for (const cursor of cursors) {
-      const t = await explainAnalyze(client, { text: KEYSET_SQL, values: [cursor, 26] }, repeats);
+      const t = await explainAnalyze(client, { text: PRISMA_CURSOR_SQL, values: [cursor, 27] }, repeats);
       times.push(t.executionMs);
       shape = t.shape;
     }
-    const deepest = (await explainAnalyze(client, { text: KEYSET_SQL, values: [deep, 26] }, repeats)).executionMs;
+    const deepest = (await explainAnalyze(client, { text: PRISMA_CURSOR_SQL, values: [deep, 27] }, repeats)).executionMs;
     return { medianMs: median(times), deepestMs: deepest, shape };
   } finally {
     await client.end();

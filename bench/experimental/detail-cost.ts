@@ -1,11 +1,17 @@
 /** Where runs.get's CPU goes, per step, on one realistic stored histogram (not part of npm run bench). */
 import { performance } from "node:perf_hooks";
-import { histogramFromBytes, histogramToBytes } from "~/server/db/histogram-bytes";
-import { encodeHistogram, histogramMean, percentileSpectrum, summarize } from "~/server/domain/histogram";
 import { Rng } from "~/bench/lib/rng";
 import { syntheticLatencyHistogram } from "~/bench/lib/synthetic-histogram";
+import { histogramFromBytes, histogramToBytes } from "~/server/db/histogram-bytes";
+import { encodeHistogram, histogramMean, percentileSpectrum, summarize } from "~/server/domain/histogram";
 
-const h = syntheticLatencyHistogram(new Rng(7), { samples: 120_000, medianUs: 150, sigma: 0.6, tailFraction: 0.001, tailMaxUs: 50_000 });
+const h = syntheticLatencyHistogram(new Rng(7), {
+  samples: 120_000,
+  medianUs: 150,
+  sigma: 0.6,
+  tailFraction: 0.001,
+  tailMaxUs: 50_000,
+});
 const bytes = histogramToBytes(encodeHistogram(h));
 const time = (label: string, n: number, f: () => unknown) => {
   for (let i = 0; i < 50; i++) f();

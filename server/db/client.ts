@@ -2,7 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "~/server/env";
 import { PrismaClient } from "./generated/client";
 
-export type { Prisma } from "./generated/client";
+export { Prisma } from "./generated/client";
 
 function createClient(): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL }) });

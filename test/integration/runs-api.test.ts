@@ -121,6 +121,39 @@ describe("runs API (tRPC against the real database and queue)", () => {
     await expectTrpcError(caller.runs.get({ id: "does-not-exist" }), "NOT_FOUND");
   });
 
+  it("pages through every run exactly once, newest first, ties broken by id, with and without filters", async () => {
+    const same = new Date("2026-11-01T12:00:00Z");
+    await db.benchmarkRun.createMany({
+      data: Array.from({ length: 11 }, (_, i) => ({
+        name: `paged ${i}`,
+        mesh: i % 3 === 0 ? "nginx" : "baseline",
+        status: i % 2 === 0 ? ("SUCCEEDED" as const) : ("FAILED" as const),
+        spec: goodSpec,
+        // three runs share each timestamp: the order must not depend on the timestamp alone
+        createdAt: new Date(same.getTime() - Math.floor(i / 3) * 1000),
+      })),
+    });
+    const caller = callerFor(sessionFor(viewer));
+    const all = async (filter: { mesh?: "nginx"; status?: "FAILED" }) => {
+      const names: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof caller.runs.list>> = await caller.runs.list({ limit: 3, cursor, ...filter });
+        names.push(...page.items.map((r) => r.name));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return names;
+    };
+    const expected = async (where: { mesh?: string; status?: "FAILED" }) =>
+      (await db.benchmarkRun.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { name: true } })).map(
+        (r) => r.name,
+      );
+    expect(await all({})).toEqual(await expected({}));
+    expect(await all({ mesh: "nginx" })).toEqual(await expected({ mesh: "nginx" }));
+    expect(await all({ status: "FAILED" })).toEqual(await expected({ status: "FAILED" }));
+    expect((await all({})).length).toBe(11);
+  });
+
   it("cancels a queued run at once, removes its job, and refuses to cancel twice", async () => {
     const caller = callerFor(sessionFor(admin));
     const { id } = await caller.runs.create({ name: "to cancel", spec: goodSpec });
