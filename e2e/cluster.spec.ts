@@ -1,4 +1,7 @@
+import { rmSync, writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { healthyFakeCluster, installFakeMesh } from "../test/integration/fake-cluster";
+import { FakeKubernetesApi, fakeKubeconfigFile, fakeNode } from "../test/integration/fake-kube-api";
 import { E2E_ADMIN, E2E_VIEWER } from "./accounts";
 import { logIn } from "./login";
 
@@ -8,7 +11,7 @@ test("the cluster page says 'not connected' and why, when there is no kubeconfig
   await page.getByRole("link", { name: "Cluster" }).click();
   await expect(page.getByRole("heading", { name: "Cluster" })).toBeVisible();
   await expect(page.getByTestId("cluster-not-connected")).toHaveText(
-    /^Not connected: KUBECONFIG names .*no-cluster\.kubeconfig, which does not exist$/,
+    /^Not connected: KUBECONFIG names .*var\/test\/kubeconfig, which does not exist$/,
   );
   await page.getByRole("button", { name: "Check again" }).click();
   await expect(page.getByTestId("cluster-not-connected")).toBeVisible();
@@ -38,4 +41,61 @@ test("a Kubernetes run without a cluster is refused with the reason, and nothing
   await expect(page).toHaveURL(/\/runs\/new$/);
   await page.goto("/");
   await expect(page.getByText(name)).toHaveCount(0);
+});
+
+/**
+ * With a cluster: FakeKubernetesApi (a fake; no API server runs here) in this test's process, and
+ * the kubeconfig the app and the worker read (test/test-env.ts) pointing at it while the test runs.
+ */
+test("with a cluster: nodes and meshes on the Cluster page, and a Kubernetes run through the worker", async ({ page }) => {
+  const kubeconfig = process.env.KUBECONFIG;
+  if (!kubeconfig) throw new Error("the test environment sets KUBECONFIG");
+  // Istio's injector, played by the fake: every pod gets an istio-proxy sidecar.
+  const api = new FakeKubernetesApi(
+    healthyFakeCluster({ container: "istio-proxy", annotations: { "sidecar.istio.io/status": "{}" } }),
+  );
+  const server = await api.start();
+  api.nodes.push(fakeNode("e2e-node-a"), fakeNode("e2e-node-b", { role: "worker" }));
+  installFakeMesh(api, "istio", "1.24.2");
+  writeFileSync(kubeconfig, fakeKubeconfigFile(server));
+  try {
+    await logIn(page, E2E_ADMIN);
+    await page.goto("/cluster");
+    await page.getByRole("button", { name: "Check again" }).click();
+    await expect(page.getByTestId("cluster-connected")).toContainText("Kubernetes v1.31.4-fake (linux/amd64) · 2 nodes");
+    await expect(page.getByRole("row", { name: /e2e-node-b \(worker\)/ })).toContainText("6.8.0-1021-gcp");
+    await expect(page.getByTestId("mesh-istio")).toContainText("installed");
+    await expect(page.getByTestId("mesh-istio")).toContainText("1.24.2");
+    await expect(page.getByTestId("mesh-linkerd")).toContainText("not installed");
+
+    await page.goto("/runs/new");
+    await page.getByLabel("Backend").selectOption("KUBERNETES");
+    await expect(page.getByTestId("backend-hint")).toHaveText(`Connected: ${server}, 2 node(s)`);
+    await expect(page.getByLabel("Mesh profile").locator("option", { hasText: "Linkerd" })).toHaveText("Linkerd (not installed)");
+    await page.getByLabel("Name").fill(`e2e k8s linkerd ${Date.now()}`);
+    await page.getByLabel("Mesh profile").selectOption("linkerd");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Linkerd" })).toHaveText(
+      /^Linkerd is not installed on the cluster: no Deployment linkerd-destination in linkerd/,
+    );
+
+    const name = `e2e k8s istio ${Date.now()}`;
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("Mesh profile").selectOption("istio");
+    await page.getByLabel("Target rate (req/s)").fill("1000");
+    await page.getByLabel("Duration (s)").fill("10");
+    await page.getByRole("button", { name: "Start run" }).click();
+    await expect(page.getByRole("heading", { name })).toBeVisible();
+    await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 60_000 });
+    // fortio's figures (the fake serves a real fortio JSON log), and no live series claimed.
+    await expect(page.getByTestId("stat-p50")).toHaveText(/\d+(\.\d+)? (µs|ms)/);
+    await expect(page.getByTestId("cluster-run-metrics")).toBeVisible();
+    await expect(page.getByTestId("percentile-table")).toContainText("p99.9");
+    // The run's namespace is gone.
+    expect(api.deletedNamespaces).toHaveLength(1);
+    expect(api.namespaces.has(api.deletedNamespaces[0] ?? "")).toBe(false);
+  } finally {
+    rmSync(kubeconfig, { force: true });
+    await api.stop();
+  }
 });

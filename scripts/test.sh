@@ -6,7 +6,7 @@
 setup_all
 
 mkdir -p var/test
-rm -f var/test/*.json
+rm -f var/test/*.json var/test/kubeconfig  # a kubeconfig left by an interrupted e2e run would point at a dead fake
 results=()
 failed=0
 step() {

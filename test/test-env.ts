@@ -16,10 +16,10 @@ export const testEnv = {
   /** The tests' own Prometheus (scripts/run-prometheus.sh), so a test may stop it. */
   PROMETHEUS_URL: "http://127.0.0.1:9091",
   /**
-   * A kubeconfig that does not exist, so no test ever reaches a developer's real cluster and the
-   * cluster page reads "not connected". Tests of the cluster backend point at FakeKubernetesApi.
+   * Absent unless a test writes it (pointing at FakeKubernetesApi), so no test ever reaches a
+   * developer's real cluster and the cluster page reads "not connected" by default.
    */
-  KUBECONFIG: `${process.cwd()}/var/test/no-cluster.kubeconfig`,
+  KUBECONFIG: `${process.cwd()}/var/test/kubeconfig`,
 };
 
 /** Set on process.env, so global setups and every child process see the same values. */

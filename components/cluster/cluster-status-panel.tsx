@@ -117,9 +117,9 @@ export function ClusterStatusPanel() {
               <tr key={m.mesh} data-testid={`mesh-${m.mesh}`}>
                 <td>
                   {m.label}
-                  <div className="muted">{m.displayName}</div>
+                  {m.displayName !== m.label && <div className="muted">{m.displayName}</div>}
                 </td>
-                <td>
+                <td className="prose">
                   <span className={`badge ${STATE_LABEL[m.state].badge}`}>{STATE_LABEL[m.state].text}</span>
                   {m.problems.length > 0 && <div className="muted">{m.problems.join("; ")}</div>}
                 </td>

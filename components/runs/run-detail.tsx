@@ -15,6 +15,7 @@ import {
   MISSING,
 } from "~/components/ui/format";
 import type { LatencySummary } from "~/server/domain/result";
+import { latencyTiming } from "~/server/domain/warnings";
 import { useTRPC } from "~/trpc/react";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";
@@ -129,7 +130,7 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
             </tbody>
           </table>
           <p className="muted" style={{ fontSize: 12 }}>
-            Merged over {run.iterations.length || MISSING} repetition(s); latency from each request&apos;s intended send time.
+            Merged over {run.iterations.length || MISSING} repetition(s); {latencyTiming(run.backend, run.spec)}
           </p>
         </div>
       </div>

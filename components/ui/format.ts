@@ -22,7 +22,8 @@ export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return MISSING;
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
 }
 
 export function formatDate(d: Date | string | null | undefined): string {

@@ -53,6 +53,14 @@ export function loadGeneratorOf(backend: BackendKind, spec: RunSpec | null): str
   return backend === "KUBERNETES" ? `fortio (${loop})` : `MeshBench built-in (${loop})`;
 }
 
+/** Where a run's latencies are timed from, in a sentence (run page, reports). */
+export function latencyTiming(backend: BackendKind, spec: RunSpec | null): string {
+  if (spec?.mode === "max") return "each request timed from its send (closed loop: the next one waits for it).";
+  if (backend === "KUBERNETES")
+    return "fortio times each request from its actual send; with -nocatchup it does not burst after a stall, so a stall lowers the achieved rate (flagged) instead of showing in the tail.";
+  return "timed from the intended send time when a request had to wait for a busy connection (a stall shows in the tail: no coordinated omission), otherwise from its actual send.";
+}
+
 export function describeLoad(spec: RunSpec | null): string {
   if (!spec) return "unknown";
   return spec.mode === "max" ? "max throughput" : `${spec.rate ?? "?"} req/s`;
@@ -107,7 +115,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Load generator",
     severity: "warning",
     value: (r) => loadGeneratorOf(r.backend, r.spec),
-    why: "load generators measure latency differently (open loop counts from the intended send time).",
+    why: "load generators time requests differently (the built-in open loop charges a stall to the requests that waited for it; fortio times from the actual send).",
   },
   {
     code: "differs-backend",

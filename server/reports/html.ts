@@ -249,7 +249,7 @@ function methodologySection(input: ReportDocumentInput, sections: ReportSection[
   return html`<section id="methodology">
 ${sectionHeading(sections, "methodology")}
 <h3>Load</h3>
-${openLoop ? html`<p><b>Open loop at a fixed rate.</b> Request <i>i</i> is due at t₀ + i / rate and its latency is measured from that intended send time, not from when it was actually sent. A stalled server therefore shows up in the tail instead of silently slowing the load generator down (no coordinated omission).</p>` : ""}
+${openLoop ? html`<p><b>Open loop at a fixed rate.</b> Request <i>i</i> is due at t₀ + i / rate. MeshBench's built-in generator (local runs) times a request that had to wait for a busy connection from that intended time, so a stalled server shows up in the tail instead of silently slowing the load generator down (no coordinated omission); a request that found an idle connection is timed from its actual send, so the generator's own timer jitter is not counted as server latency. fortio (cluster runs, <code>-uniform -nocatchup</code>) times every request from its actual send and does not burst after a stall: there a stall lowers the achieved rate, which is flagged, rather than showing in the tail.</p>` : ""}
 ${closedLoop ? html`<p><b>Closed loop at maximum throughput.</b> Each connection sends its next request when the previous one completes; latency is measured per request and throughput is what the system sustained.</p>` : ""}
 <p>Every repetition starts with a warm-up whose requests are sent but not recorded. Failed requests are counted by kind and are not part of the latency figures.</p>
 <h3>Latency</h3>

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { db } from "~/server/db/client";
 import type { RunSpecInput } from "~/server/domain/spec";
 import { installFakeMesh } from "./fake-cluster";
-import { FakeKubernetesApi } from "./fake-kube-api";
+import { FakeKubernetesApi, fakeKubeconfigFile } from "./fake-kube-api";
 import { callerFor, createUser, sessionFor } from "./helpers";
 
 /**
@@ -30,18 +30,7 @@ async function connectFakeCluster(): Promise<FakeKubernetesApi> {
   fake = new FakeKubernetesApi();
   const server = await fake.start();
   const file = path.join(dir, "config");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      // client-node refuses plain http unless TLS verification is off, as kubectl does for http servers.
-      clusters: [{ name: "fake", cluster: { server, "insecure-skip-tls-verify": true } }],
-      users: [{ name: "meshbench", user: { token: "fake-token" } }],
-      contexts: [{ name: "fake", context: { cluster: "fake", user: "meshbench" } }],
-      "current-context": "fake",
-    }),
-  );
+  writeFileSync(file, fakeKubeconfigFile(server));
   vi.stubEnv("KUBECONFIG", file);
   return fake;
 }
@@ -63,7 +52,7 @@ describe("cluster API", () => {
   it("status: viewers see 'not connected' with the reason when there is no cluster; anonymous callers see nothing", async () => {
     const status = await callerFor(sessionFor(viewer)).cluster.status({ fresh: true });
     expect(status).toMatchObject({ connected: false });
-    expect(!status.connected && status.reason).toMatch(/^KUBECONFIG names .*no-cluster\.kubeconfig, which does not exist$/);
+    expect(!status.connected && status.reason).toMatch(/^KUBECONFIG names .*var\/test\/kubeconfig, which does not exist$/);
     await expect(callerFor(null).cluster.status()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 

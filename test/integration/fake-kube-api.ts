@@ -399,6 +399,19 @@ export function fakeNode(
   };
 }
 
+/** A kubeconfig file's text (JSON is YAML) pointing at a FakeKubernetesApi, for processes that read KUBECONFIG. */
+export function fakeKubeconfigFile(server: string): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    // client-node refuses plain http unless TLS verification is off.
+    clusters: [{ name: "fake", cluster: { server, "insecure-skip-tls-verify": true } }],
+    users: [{ name: "meshbench", user: { token: "fake-token" } }],
+    contexts: [{ name: "fake", context: { cluster: "fake", user: "meshbench" } }],
+    "current-context": "fake",
+  });
+}
+
 /** A KubeConfig pointing @kubernetes/client-node at a FakeKubernetesApi's URL, as a kubeconfig file would. */
 export function fakeKubeConfig(server: string): KubeConfig {
   const kubeConfig = new KubeConfig();
