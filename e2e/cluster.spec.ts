@@ -84,6 +84,7 @@ test("with a cluster: nodes and meshes on the Cluster page, and a Kubernetes run
     await page.getByLabel("Mesh profile").selectOption("istio");
     await page.getByLabel("Target rate (req/s)").fill("1000");
     await page.getByLabel("Duration (s)").fill("10");
+    await page.getByLabel("Run-queue latency").check();
     await page.getByRole("button", { name: "Start run" }).click();
     await expect(page.getByRole("heading", { name })).toBeVisible();
     await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 60_000 });
@@ -91,6 +92,11 @@ test("with a cluster: nodes and meshes on the Cluster page, and a Kubernetes run
     await expect(page.getByTestId("stat-p50")).toHaveText(/\d+(\.\d+)? (µs|ms)/);
     await expect(page.getByTestId("cluster-run-metrics")).toBeVisible();
     await expect(page.getByTestId("percentile-table")).toContainText("p99.9");
+    // The probe ran on the client's and the server's node: one row per node, figures from bpftrace's log.
+    const runqlat = page.getByTestId("probe-runqlat");
+    await expect(runqlat.getByRole("row", { name: /^1 e2e-node-a/ })).toBeVisible();
+    await expect(runqlat.getByRole("row", { name: /^1 e2e-node-b/ })).toBeVisible();
+    await expect(runqlat).toContainText("Nodes: e2e-node-b, e2e-node-a");
     // The run's namespace is gone.
     expect(api.deletedNamespaces).toHaveLength(1);
     expect(api.namespaces.has(api.deletedNamespaces[0] ?? "")).toBe(false);

@@ -44,8 +44,11 @@ function totalSeries(series: ProbeSeries[], intervalStarts: number[]) {
 export function ProbeResultCard({ probe, results }: { probe: string; results: StoredProbeResult[] }) {
   const meta = PROBES[probe as ProbeName];
   const title = meta?.title ?? probe;
-  const unavailable = results.find((r) => !r.available);
+  const unavailable = results.filter((r) => !r.available);
   const measured = results.filter((r) => r.available);
+  // Cluster runs probe the client's and the server's node: one result per node per repetition.
+  const nodes = [...new Set(results.map((r) => r.node))];
+  const perNode = nodes.length > 1;
   const first = measured[0]?.data as StoredData | undefined;
   const histograms = measured.flatMap((r) =>
     ((r.data as StoredData).histograms ?? []).filter((h) => Object.keys(h.labels).length === 0),
@@ -63,9 +66,15 @@ export function ProbeResultCard({ probe, results }: { probe: string; results: St
           {meta.description}
         </p>
       )}
-      {unavailable && (
+      {unavailable.length > 0 && (
         <div className="notice" data-testid="probe-unavailable">
-          unavailable: {unavailable.reason}
+          {perNode
+            ? [...new Map(unavailable.map((r) => [r.node, r.reason])).entries()].map(([node, reason]) => (
+                <div key={node}>
+                  unavailable on {node}: {reason}
+                </div>
+              ))
+            : `unavailable: ${unavailable[0]?.reason}`}
         </div>
       )}
       {measured.length > 0 && meta && (
@@ -74,6 +83,7 @@ export function ProbeResultCard({ probe, results }: { probe: string; results: St
             <thead>
               <tr>
                 <th>repetition</th>
+                {perNode && <th>node</th>}
                 {meta.summary.map((f) => (
                   <th key={f.key} className="num">
                     {f.label}
@@ -89,6 +99,7 @@ export function ProbeResultCard({ probe, results }: { probe: string; results: St
                 return (
                   <tr key={r.id}>
                     <td>{r.iteration ?? "—"}</td>
+                    {perNode && <td>{r.node}</td>}
                     {meta.summary.map((f) => (
                       <td key={f.key} className="num">
                         {formatFigure(summary[f.key], f.unit)}
@@ -102,7 +113,7 @@ export function ProbeResultCard({ probe, results }: { probe: string; results: St
           </table>
           {first?.series && first.intervals && (
             <MetricChart
-              title={`Per second${measured.length > 1 ? " (repetition 1)" : ""}`}
+              title={`Per second${measured.length > 1 ? ` (repetition ${measured[0]?.iteration ?? 1}${perNode ? `, ${measured[0]?.node}` : ""})` : ""}`}
               unit="per-second"
               originSeconds={0}
               series={totalSeries(
@@ -114,13 +125,16 @@ export function ProbeResultCard({ probe, results }: { probe: string; results: St
           {[...byMetric].map(([metric, list]) => (
             <div key={metric}>
               <h2>
-                {metric} histogram <span className="muted">({list[0]?.unit}, all repetitions)</span>
+                {metric} histogram{" "}
+                <span className="muted">
+                  ({list[0]?.unit}, all repetitions{perNode ? ` on ${nodes.length} nodes` : ""})
+                </span>
               </h2>
               <ProbeHistogramChart buckets={mergeHistograms(...list.map((h) => h.buckets))} unit={list[0]?.unit ?? ""} />
             </div>
           ))}
           <p className="muted" style={{ fontSize: 12 }}>
-            {meta.scopeNote} Host: {measured[0]?.node}.{" "}
+            {meta.scopeNote} {perNode ? "Nodes" : "Host"}: {nodes.join(", ")}.{" "}
             {(first?.warnings ?? []).length > 0 && `Warnings: ${(first?.warnings ?? []).join("; ")}`}
           </p>
         </>
