@@ -109,7 +109,10 @@ export function RunsTable() {
                 <td>
                   <Link href={`/runs/${run.id}`}>{run.name}</Link>
                 </td>
-                <td>{run.mesh}</td>
+                <td>
+                  {run.mesh}
+                  {run.backend === "KUBERNETES" && <span className="muted"> · cluster</span>}
+                </td>
                 <td>
                   <StatusBadge status={run.status} /> {run.status === "RUNNING" && <ProgressBar percent={run.progress} />}
                 </td>
