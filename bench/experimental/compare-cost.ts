@@ -25,4 +25,7 @@ const timeAll = async (label: string) => {
 };
 await timeAll("first view of each group");
 await timeAll("the same groups again");
+// new groups of runs already seen: each run's bootstrap is reused
+groups.push(...groups.splice(0).map((g, i, all) => [...g.slice(0, 4), ...(all[(i + 1) % all.length] ?? []).slice(4)]));
+await timeAll("new groups of runs already seen");
 await db.$disconnect();

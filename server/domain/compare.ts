@@ -287,12 +287,18 @@ interface ComputedRun {
   replicates: BootstrapReplicates | null;
 }
 
-function computeRun(input: CompareRunInput, iterations: number): ComputedRun {
-  const reps = input.repetitions;
-  const { stats, replicates } = runStatistics(
-    reps.map((r) => ({ histogram: r.histogram, actualQps: r.actualQps })),
+/** A run's figures and bootstrap replicates: a pure function of the run (seeded by its id). */
+export type RunStatisticsOf = (input: CompareRunInput, iterations: number) => ReturnType<typeof runStatistics>;
+
+export const statisticsOfRun: RunStatisticsOf = (input, iterations) =>
+  runStatistics(
+    input.repetitions.map((r) => ({ histogram: r.histogram, actualQps: r.actualQps })),
     { seed: seedFromString(input.id), iterations },
   );
+
+function computeRun(input: CompareRunInput, iterations: number, statisticsOf: RunStatisticsOf): ComputedRun {
+  const reps = input.repetitions;
+  const { stats, replicates } = statisticsOf(input, iterations);
   const requestCount = reps.reduce((a, r) => a + r.count, 0);
   const errorCount = reps.reduce((a, r) => a + r.errorCount, 0);
   const errorsByKind: Record<string, number> = {};
@@ -361,11 +367,13 @@ function toWarningRun(r: ComparedRun): WarningRun {
 export interface BuildOptions {
   baselineId?: string | null;
   iterations?: number;
+  /** Where each run's statistics come from; a caller may memoize statisticsOfRun (it is pure). */
+  statisticsOf?: RunStatisticsOf;
 }
 
 export function buildComparison(inputs: readonly CompareRunInput[], options: BuildOptions = {}): Comparison {
   const iterations = options.iterations ?? BOOTSTRAP_ITERATIONS;
-  const computed = inputs.map((input) => computeRun(input, iterations));
+  const computed = inputs.map((input) => computeRun(input, iterations, options.statisticsOf ?? statisticsOfRun));
   const baselineId = pickBaseline([...inputs], options.baselineId);
   const base = computed.find((c) => c.run.id === baselineId);
   if (base) {
@@ -429,9 +437,16 @@ export interface RegressionResult {
 }
 
 /** Whether the run's p99 moved beyond the 95% interval of its difference from the baseline's. */
-export function regression(run: CompareRunInput, baseline: CompareRunInput, iterations = BOOTSTRAP_ITERATIONS): RegressionResult {
-  const a = computeRun(run, iterations);
-  const b = computeRun(baseline, iterations);
+export function regression(
+  run: CompareRunInput,
+  baseline: CompareRunInput,
+  {
+    iterations = BOOTSTRAP_ITERATIONS,
+    statisticsOf = statisticsOfRun,
+  }: { iterations?: number; statisticsOf?: RunStatisticsOf } = {},
+): RegressionResult {
+  const a = computeRun(run, iterations, statisticsOf);
+  const b = computeRun(baseline, iterations, statisticsOf);
   const change = overhead(
     a.run.latency.p99.value,
     b.run.latency.p99.value,

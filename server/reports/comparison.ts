@@ -9,7 +9,9 @@ import {
   MAX_COMPARE_RUNS,
   type ProbeHistogramInput,
   type RegressionResult,
+  type RunStatisticsOf,
   regression,
+  statisticsOfRun,
 } from "~/server/domain/compare";
 import type { ComponentUsage } from "~/server/domain/result";
 import { runSpecSchema } from "~/server/domain/spec";
@@ -133,6 +135,21 @@ function assertComparable(inputs: CompareRunInput[]): void {
 const comparisons = new LRUCache<string, Comparison>({ max: 64 });
 
 /**
+ * Each run's bootstrap depends on that run alone, so a new comparison reuses the runs it shares
+ * with earlier ones (a baseline compared against one mesh after another). About 64 KB per run.
+ */
+const runStatisticsCache = new LRUCache<string, ReturnType<RunStatisticsOf>>({ max: 256 });
+const cachedStatisticsOf: RunStatisticsOf = (input, iterations) => {
+  const key = `${input.id}|${input.finishedAt?.toISOString()}|${input.repetitions.length}|${iterations}`;
+  let statistics = runStatisticsCache.get(key);
+  if (!statistics) {
+    statistics = statisticsOfRun(input, iterations);
+    runStatisticsCache.set(key, statistics);
+  }
+  return statistics;
+};
+
+/**
  * Read without the results, so a cached comparison costs one light query. A run's results and
  * probe results are all stored before it is marked finished, so its finish time stands for them.
  */
@@ -161,7 +178,7 @@ export async function loadComparison(runIds: readonly string[], baselineId?: str
   if (cached) return cached;
   const inputs = await loadRunInputs(ids);
   assertComparable(inputs);
-  const comparison = buildComparison(inputs, { baselineId });
+  const comparison = buildComparison(inputs, { baselineId, statisticsOf: cachedStatisticsOf });
   comparisons.set(key, comparison);
   return comparison;
 }
@@ -203,7 +220,7 @@ export async function runRegression(runId: string): Promise<(RegressionResult & 
   if (!baseline || baseline.id === run.id || run.createdAt <= baseline.createdAt) return null;
   const [input, base] = await loadRunInputs([run.id, baseline.id]);
   if (!input || !base || input.repetitions.length === 0 || base.repetitions.length === 0) return null;
-  return { ...regression(input, base), baselineName: baseline.name };
+  return { ...regression(input, base, { statisticsOf: cachedStatisticsOf }), baselineName: baseline.name };
 }
 
 /** Every profile with a baseline, and its later runs judged against it (at most `limit` per profile). */
@@ -231,7 +248,11 @@ export async function listRegressions(limit = 10): Promise<ProfileRegressions[]>
         base && base.repetitions.length > 0
           ? rest
               .filter((r) => r.repetitions.length > 0)
-              .map((r) => ({ ...regression(r, base), name: r.name, createdAt: r.createdAt }))
+              .map((r) => ({
+                ...regression(r, base, { statisticsOf: cachedStatisticsOf }),
+                name: r.name,
+                createdAt: r.createdAt,
+              }))
           : [],
     });
   }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildComparison, type CompareRunInput, pickBaseline, regression } from "~/server/domain/compare";
+import {
+  buildComparison,
+  type CompareRunInput,
+  pickBaseline,
+  type RunStatisticsOf,
+  regression,
+  statisticsOfRun,
+} from "~/server/domain/compare";
 import { createLatencyHistogram, recordLatencyUs } from "~/server/domain/histogram";
 import { type RunSpec, runSpecSchema } from "~/server/domain/spec";
 import { sampleNormal, seededRng } from "~/server/domain/stats";
@@ -180,6 +187,26 @@ describe("buildComparison", () => {
     expect(c.warnings).toEqual([]);
   });
 
+  it("gives the same comparison from memoized run statistics, computing each run once", () => {
+    const inputs = [runInput("nginx-1", "nginx", 1.3), runInput("base-1", "baseline", 1)];
+    const computed: string[] = [];
+    const memo = new Map<string, ReturnType<RunStatisticsOf>>();
+    const statisticsOf: RunStatisticsOf = (input, iterations) => {
+      const hit = memo.get(input.id);
+      if (hit) return hit;
+      computed.push(input.id);
+      const s = statisticsOfRun(input, iterations);
+      memo.set(input.id, s);
+      return s;
+    };
+    const plain = buildComparison(inputs, { iterations: 300 });
+    expect(buildComparison(inputs, { iterations: 300, statisticsOf })).toEqual(plain);
+    // the other baseline: new overheads from the same per-run statistics
+    const flipped = buildComparison(inputs, { iterations: 300, statisticsOf, baselineId: "nginx-1" });
+    expect(computed).toEqual(["nginx-1", "base-1"]);
+    expect(flipped.runs[1]?.overhead?.p50?.absoluteUs).toBe(-(plain.runs[0]?.overhead?.p50?.absoluteUs ?? 0));
+  });
+
   it("gives a one-run report no baseline and no overheads", () => {
     const c = buildComparison([runInput("solo", "nginx", 1.3, 1)], { iterations: 200 });
     expect(c.baselineId).toBeNull();
@@ -193,13 +220,13 @@ describe("buildComparison", () => {
     const base = runInput("base-a", "nginx", 1.3);
     const same = runInput("same-b", "nginx", 1.3);
     const slower = runInput("slow-c", "nginx", 1.6);
-    expect(regression(same, base, 500).verdict).toBe("no change");
-    const r = regression(slower, base, 500);
+    expect(regression(same, base, { iterations: 500 }).verdict).toBe("no change");
+    const r = regression(slower, base, { iterations: 500 });
     expect(r.verdict).toBe("regressed");
     expect(r.change?.percent).toBeGreaterThan(15);
-    expect(regression(base, slower, 500).verdict).toBe("improved");
+    expect(regression(base, slower, { iterations: 500 }).verdict).toBe("improved");
     const other = { ...runInput("other-d", "nginx", 1.3), spec: spec({ mesh: "nginx", rate: 500 }) };
-    const nc = regression(other, base, 500);
+    const nc = regression(other, base, { iterations: 500 });
     expect(nc.verdict).toBe("not comparable");
     expect(nc.differences).toEqual(["Load"]);
   });
