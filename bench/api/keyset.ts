@@ -9,7 +9,7 @@ import { explainAnalyze } from "./explain";
  * down to the cursor, so its cost grows with the page's depth. Kept as the reference the app's
  * query is measured against.
  */
-export const PRISMA_CURSOR_SQL = `SELECT "id", "name", "backend"::text, "mesh", "status"::text, "progress", "error", "createdAt", "startedAt",
+export const PRISMA_CURSOR_SQL = `SELECT "id", "name", "backend"::text, "mesh", "status"::text, "progress", "phase", "error", "createdAt", "startedAt",
   "finishedAt", "p50Us", "p99Us", "actualQps", "errorCount", "requestCount"
 FROM "BenchmarkRun"
 WHERE ("createdAt" = (SELECT "createdAt" FROM "BenchmarkRun" WHERE "id" = $1) AND "id" <= (SELECT "id" FROM "BenchmarkRun" WHERE "id" = $1))

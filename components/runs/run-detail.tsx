@@ -78,6 +78,11 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
         <StatusBadge status={run.status} />
         {active && <ProgressBar percent={run.progress} />}
         {active && <span className="muted mono">{run.progress.toFixed(0)} %</span>}
+        {run.status === "RUNNING" && run.phase && (
+          <span className="muted" data-testid="run-phase">
+            {run.phase}
+          </span>
+        )}
         {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} isAdmin={isAdmin} />}
         <span className="spacer" />
         {isAdmin && active && (

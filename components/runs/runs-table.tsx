@@ -113,7 +113,7 @@ export function RunsTable() {
                   {run.mesh}
                   {run.backend === "KUBERNETES" && <span className="muted"> · cluster</span>}
                 </td>
-                <td>
+                <td title={run.status === "RUNNING" ? (run.phase ?? undefined) : undefined}>
                   <StatusBadge status={run.status} /> {run.status === "RUNNING" && <ProgressBar percent={run.progress} />}
                 </td>
                 <td className="num">{formatLatencyUs(run.p50Us)}</td>

@@ -21,6 +21,7 @@ export async function runDetail(id: string) {
     mesh: run.mesh,
     status: run.status,
     progress: run.progress,
+    phase: run.phase,
     error: run.error,
     cancelRequested: run.cancelRequestedAt !== null,
     createdAt: run.createdAt,

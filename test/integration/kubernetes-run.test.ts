@@ -17,9 +17,12 @@ import { FakeKubernetesApi, fakeKubeConfig, fakeNode } from "./fake-kube-api";
  */
 let fake: FakeKubernetesApi | null = null;
 async function fakeCluster() {
-  fake = new FakeKubernetesApi(
-    healthyFakeCluster({ container: "istio-proxy", annotations: { "sidecar.istio.io/status": "{}" } }),
-  );
+  const healthy = healthyFakeCluster({ container: "istio-proxy", annotations: { "sidecar.istio.io/status": "{}" } });
+  // Every Job's pod takes 300 ms to get going, so the run's phases last long enough to be seen.
+  fake = new FakeKubernetesApi({
+    ...healthy,
+    onJobCreated: (api, namespace, job, pod) => setTimeout(() => healthy.onJobCreated?.(api, namespace, job, pod), 300),
+  });
   const kubeConfig = fakeKubeConfig(await fake.start());
   fake.nodes.push(fakeNode("node-a"), fakeNode("node-b"));
   installFakeMesh(fake, "istio", "1.24.2");
@@ -54,19 +57,36 @@ describe("Kubernetes runs through the worker (FakeKubernetesApi)", () => {
       probes: ["runqlat"],
     });
     const run = await db.benchmarkRun.create({ data: { name: "k8s istio", backend: "KUBERNETES", mesh: "istio", spec } });
-    const createBackend = () => new KubernetesBackend({ kubeConfig, pollIntervalMs: 10, prometheusUrl: "http://127.0.0.1:1" });
+    // Polling slowly enough that each wait shows up in the stored phase.
+    const createBackend = () => new KubernetesBackend({ kubeConfig, pollIntervalMs: 150, prometheusUrl: "http://127.0.0.1:1" });
     // probeCapability checks this machine; a cluster run must not ask it.
     const localProbesAsked: string[] = [];
+    const phases = new Set<string>();
+    let running = true;
+    const watching = (async () => {
+      while (running) {
+        const row = await db.benchmarkRun.findUnique({ where: { id: run.id }, select: { phase: true } });
+        if (row?.phase) phases.add(row.phase);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
     const outcome = await processBenchmark(run.id, {
       createBackend,
       ...quiet,
+      heartbeatMs: 50,
       probeCapability: async () => {
         localProbesAsked.push("asked");
         return { available: false, reason: "not here" };
       },
     });
+    running = false;
+    await watching;
     expect(outcome).toBe("SUCCEEDED");
     expect(localProbesAsked).toEqual([]);
+    // What the run page showed while it ran, and nothing once it ended.
+    expect([...phases].some((p) => /^repetition 2 of 2: measuring \(/.test(p))).toBe(true);
+    expect([...phases].some((p) => /^repetition 1 of 2: attaching probes on node-b, node-a$/.test(p))).toBe(true);
+    expect((await db.benchmarkRun.findUniqueOrThrow({ where: { id: run.id } })).phase).toBeNull();
 
     const detail = await runDetail(run.id);
     expect(detail?.status).toBe("SUCCEEDED");

@@ -30,9 +30,15 @@ async function startFake(options: FakeKubernetesApiOptions): Promise<{ api: Fake
   return { api, kubeConfig: fakeKubeConfig(await api.start()) };
 }
 
-function context(mesh: KubernetesMesh, controller = new AbortController()): BackendContext & { logs: string[] } {
+function context(
+  mesh: KubernetesMesh,
+  controller = new AbortController(),
+): BackendContext & { logs: string[]; phases: string[] } {
   const logs: string[] = [];
+  const phases: string[] = [];
   return {
+    phases,
+    setPhase: (p) => phases.push(p),
     runId,
     spec: runSpecSchema.parse({
       backend: "KUBERNETES",
@@ -132,9 +138,13 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     const { api, kubeConfig } = await startFake(healthyFakeCluster());
     installFakeMesh(api, "istio");
     const backend = backendFor(kubeConfig, { readyTimeoutMs: 150 });
-    await expect(backend.prepare(context("istio"))).rejects.toThrow(
+    const ctx = context("istio");
+    await expect(backend.prepare(ctx)).rejects.toThrow(
       /fortio-server not ready after 0 s \(fortio-server-[0-9a-f]+: 1\/2 containers ready\)/,
     );
+    // The run page said what it was waiting for, all along.
+    expect(ctx.phases[0]).toBe("checking that Istio (sidecar) is installed");
+    expect(ctx.phases.at(-1)).toMatch(/^waiting for fortio-server \(fortio-server-[0-9a-f]+: 1\/2 containers ready\)$/);
     await backend.cleanup();
     expect(api.deletedNamespaces).toEqual([ns]);
   });

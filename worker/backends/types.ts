@@ -30,6 +30,11 @@ export interface BackendContext {
   /** Fraction (0..1) of the current iteration done; called about once a second. */
   onIterationProgress: (fraction: number) => void;
   log: (message: string) => void;
+  /**
+   * What the run is doing now, in a few words ("waiting for fortio-server: 1/2 containers ready"):
+   * shown on the run page, so a long prepare or an image pull is not a silent 0%.
+   */
+  setPhase?: (phase: string) => void;
   /** Where live samples go; absent when nobody listens (tests, the bench). */
   live?: LiveMetricsSink;
 }

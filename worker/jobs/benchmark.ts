@@ -51,6 +51,7 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
   if (deps.shutdownSignal.aborted) onShutdown();
 
   let percent = 0;
+  let phase: string | null = "starting";
   const setPercent = (p: number) => {
     percent = Math.min(100, Math.max(percent, p));
     // Progress to the queue is best effort (the job may be gone if Redis was flushed); the
@@ -62,7 +63,11 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
   // One round trip a second both proves we are alive and picks up a cancel request.
   const heartbeat = setInterval(() => {
     db.benchmarkRun
-      .update({ where: { id: runId }, data: { heartbeatAt: new Date(), progress: percent }, select: { cancelRequestedAt: true } })
+      .update({
+        where: { id: runId },
+        data: { heartbeatAt: new Date(), progress: percent, phase },
+        select: { cancelRequestedAt: true },
+      })
       .then((r) => {
         if (r.cancelRequestedAt && !abort.signal.aborted) abort.abort(new CancelledError("Cancelled by an admin"));
       })
@@ -79,6 +84,9 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
       signal: abort.signal,
       log,
       onIterationProgress: () => undefined,
+      setPhase: (next) => {
+        phase = next.slice(0, 200);
+      },
       live: deps.liveMetrics?.(runId, spec.mesh),
     };
     log(`preparing ${spec.backend.toLowerCase()} backend, profile ${spec.mesh}`);
@@ -89,6 +97,7 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
     for (let iteration = 1; iteration <= spec.repetitions; iteration++) {
       abort.signal.throwIfAborted();
       ctx.onIterationProgress = (fraction: number) => setPercent(2 + (97 * (iteration - 1 + fraction)) / spec.repetitions);
+      ctx.setPhase?.(`repetition ${iteration} of ${spec.repetitions}`);
       const probes = capability
         ? await startProbeSession({
             probes: spec.probes,
@@ -139,7 +148,14 @@ async function finish(
   const summary = await runSummary(runId);
   await db.benchmarkRun.update({
     where: { id: runId },
-    data: { status, error, finishedAt: new Date(), ...(status === "SUCCEEDED" ? { progress: 100 } : {}), ...summary },
+    data: {
+      status,
+      error,
+      phase: null,
+      finishedAt: new Date(),
+      ...(status === "SUCCEEDED" ? { progress: 100 } : {}),
+      ...summary,
+    },
   });
   return status;
 }

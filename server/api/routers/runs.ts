@@ -18,6 +18,7 @@ const listSelect = {
   mesh: true,
   status: true,
   progress: true,
+  phase: true,
   error: true,
   createdAt: true,
   startedAt: true,

@@ -120,6 +120,7 @@ export class KubernetesBackend implements Backend {
     this.profile = m.profile;
     const ns = m.namespace.metadata.name;
     // Checked again here, not only when the run was submitted: the mesh may have gone since.
+    if (m.profile.detection) ctx.setPhase?.(`checking that ${m.profile.label} is installed`);
     const refusal = m.profile.detection ? meshRefusal(detectMesh(m.profile.mesh, await readInventory(this.kc))) : null;
     if (refusal) throw new Error(refusal);
 
@@ -185,6 +186,7 @@ export class KubernetesBackend implements Backend {
         if (verdict.ready) return { pod: pod.metadata?.name ?? SERVER_NAME, node: pod.spec?.nodeName ?? "" };
         reason = `${pod.metadata?.name ?? "pod"}: ${verdict.reason}`;
       }
+      ctx.setPhase?.(`waiting for ${SERVER_NAME} (${reason})`);
       if (Date.now() + this.pollMs > deadline)
         throw new Error(`${SERVER_NAME} not ready after ${Math.round(this.readyTimeoutMs / 1000)} s (${reason})`);
       await sleep(this.pollMs, undefined, { signal: ctx.signal });
@@ -208,6 +210,9 @@ export class KubernetesBackend implements Backend {
       if (warm.exitCode !== 0) ctx.log(`kubernetes backend: warm-up exited ${warm.exitCode}: ${tail(warm.log)}`);
     }
     // After the warm-up, so its traffic is not in the kernel figures.
+    const repetition = `repetition ${iteration} of ${spec.repetitions}`;
+    if (spec.probes.length > 0)
+      ctx.setPhase?.(`${repetition}: attaching probes on ${[...new Set([clientNode, server.node])].join(", ")}`);
     const probes = await startNodeProbes({
       core: this.core,
       batch: this.batch,
@@ -235,6 +240,7 @@ export class KubernetesBackend implements Backend {
     const parsed = parseFortioJson(measured.log, { iteration, startedAt: measured.startedAt });
     for (const warning of parsed.warnings) ctx.log(`kubernetes backend: ${warning}`);
 
+    ctx.setPhase?.(`${repetition}: reading CPU and memory from Prometheus`);
     const resources = await measureComponentResources({
       resources: this.requireProfile().resources,
       workload: {
@@ -289,6 +295,9 @@ export class KubernetesBackend implements Backend {
           }
         }
         progress();
+        ctx.setPhase?.(
+          `repetition ${iteration} of ${ctx.spec.repetitions}: ${phase === "warmup" ? "warm-up" : "measuring"} (${clientPodState(pods.items[0])})`,
+        );
         if (Date.now() + this.pollMs > deadline)
           throw new Error(`${jobName} did not finish within ${Math.round(seconds + this.jobGraceMs / 1000)} s`);
         await sleep(this.pollMs, undefined, { signal: ctx.signal });
@@ -392,6 +401,15 @@ export async function deleteLeftoverNamespaces(
  */
 function asBody<T>(manifest: object): T {
   return manifest as T;
+}
+
+/** "pod Pending", "ContainerCreating", "fortio running": where a client pod is, for the run page. */
+function clientPodState(pod: V1Pod | undefined): string {
+  if (!pod) return "no pod yet";
+  const fortio = pod.status?.containerStatuses?.find((c) => c.name === CLIENT_NAME)?.state;
+  if (fortio?.waiting?.reason) return fortio.waiting.reason;
+  if (fortio?.running) return "fortio running";
+  return `pod ${pod.status?.phase ?? "Pending"}`;
 }
 
 function readinessInput(pod: V1Pod) {

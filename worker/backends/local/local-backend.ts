@@ -98,6 +98,7 @@ export class LocalBackend implements Backend {
     this.detachAbort = () => ctx.signal.removeEventListener("abort", onAbort);
 
     ctx.log(`local backend: starting ${spec.mesh} workload in ${dir}`);
+    ctx.setPhase?.(`starting the ${spec.mesh} workload`);
     this.entryUrl = await startTopology({
       mesh: spec.mesh,
       runDir: dir,
@@ -110,6 +111,7 @@ export class LocalBackend implements Backend {
     });
     // Again now that nginx has forked its workers, so a crash from here on leaves them findable.
     for (const c of this.components) await recordComponent(dir, c);
+    ctx.setPhase?.("priming connections (discarded)");
     await this.prime(ctx, this.entryUrl);
     ctx.log(
       `local backend: ready at ${this.entryUrl} (${this.components.map((c) => `${c.name} pid ${c.process.pid}`).join(", ")})`,
@@ -150,6 +152,7 @@ export class LocalBackend implements Backend {
     this.assertAllAlive("before");
     const { spec } = ctx;
     const live = ctx.live;
+    if (spec.warmupSeconds > 0) ctx.setPhase?.(`repetition ${iteration} of ${spec.repetitions}: warm-up`);
     const monitor = new ResourceMonitor(this.monitoredProcesses(), this.sampleIntervalMs, live && ((s) => live.process(s)));
     let usage: Promise<ComponentUsage[]> | null = null;
     try {
@@ -167,8 +170,10 @@ export class LocalBackend implements Backend {
           live?.loadInterval(p.interval);
         },
         onWindow: (edge) => {
-          if (edge === "start") void monitor.start();
-          else usage = monitor.stop();
+          if (edge === "start") {
+            ctx.setPhase?.(`repetition ${iteration} of ${spec.repetitions}: measuring`);
+            void monitor.start();
+          } else usage = monitor.stop();
         },
       });
       // A proxy that died mid-run turns the numbers into a list of errors: fail loudly instead.
