@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import type { RunSpec } from "~/server/domain/spec";
 import { useTRPC } from "~/trpc/react";
 import { ProbeOverheadNote } from "./probe-overhead";
@@ -21,6 +22,14 @@ export function KernelSection({ runId, name, spec, active, isAdmin }: Props) {
   const query = useQuery(
     trpc.probes.forRun.queryOptions({ runId }, { enabled: probes.length > 0, refetchInterval: active ? 3_000 : false }),
   );
+  const { refetch } = query;
+  // The last repetition's results are stored just before the run ends, after the last poll:
+  // fetch once more when it ends, or the page would say "no result" for results that exist.
+  const wasActive = useRef(active);
+  useEffect(() => {
+    if (wasActive.current && !active) void refetch();
+    wasActive.current = active;
+  }, [active, refetch]);
   if (probes.length === 0) return null;
   const byProbe = new Map<string, StoredProbeResult[]>(probes.map((p) => [p, []]));
   for (const r of query.data ?? []) byProbe.get(r.probe)?.push(r);
