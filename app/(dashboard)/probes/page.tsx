@@ -7,8 +7,9 @@ export default async function ProbesPage() {
     <>
       <h1>eBPF probes</h1>
       <p className="muted">
-        Kernel probes (bpftrace) run on the worker&apos;s machine, attached to a benchmark or on their own. A probe this machine
-        cannot run says why instead of showing numbers.
+        Kernel probes (bpftrace) run on the worker&apos;s machine, attached to a local benchmark or on their own here; a cluster
+        run&apos;s probes run on its client&apos;s and server&apos;s nodes and are shown on its page. A probe that cannot run says
+        why instead of showing numbers.
       </p>
       <ProbeJobs isAdmin={session?.user.role === "ADMIN"} />
     </>
