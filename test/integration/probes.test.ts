@@ -132,7 +132,7 @@ describe("probes on real load", () => {
     const passive = total(r, "tcp_connections_opened", { direction: "passive", port: String(http.port) });
     expect(active).toBeGreaterThan(20);
     // At most one handshake per connection slot (4) is in flight at each edge of the window (start
-    // and stop), counted on one side only: 8. A tolerance of 4 failed once in ~10 runs.
+    // and stop), and it may be counted on one side only: up to 8, not 4.
     expect(Math.abs(active - passive)).toBeLessThanOrEqual(8);
     expect(r.summary.openedPerSecond).toBeGreaterThan(5);
     expect(r.summary.closedPerSecond).toBeGreaterThan(5);
