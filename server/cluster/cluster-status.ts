@@ -18,7 +18,7 @@ import {
   type ObservedWorkload,
 } from "~/server/domain/mesh-detection";
 import { parseQuantity } from "~/server/domain/quantity";
-import { statusCode } from "./api-errors";
+import { statusCode } from "./client-node";
 import { defaultKubeConfig } from "./kubeconfig";
 
 export interface ClusterNode {

@@ -415,11 +415,6 @@ export function fakeKubeconfigFile(server: string): string {
 /** A KubeConfig pointing @kubernetes/client-node at a FakeKubernetesApi's URL, as a kubeconfig file would. */
 export function fakeKubeConfig(server: string): KubeConfig {
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: "fake", server, skipTLSVerify: true }],
-    users: [{ name: "meshbench", token: "fake-token" }],
-    contexts: [{ name: "fake", cluster: "fake", user: "meshbench" }],
-    currentContext: "fake",
-  });
+  kubeConfig.loadFromString(fakeKubeconfigFile(server));
   return kubeConfig;
 }

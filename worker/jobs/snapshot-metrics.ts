@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { db } from "~/server/db/client";
 import { snapshotRunMetrics } from "~/server/metrics/run-metrics";
 
 /** Prometheus scrapes the worker every second: wait for the run's last samples to be stored. */
@@ -10,6 +11,9 @@ const FINAL_SCRAPE_WAIT_MS = 2_500;
  */
 export async function snapshotAfterRun(runId: string, shutdown: AbortSignal): Promise<void> {
   try {
+    // The series are the worker's own load generator and host: a cluster run has none of its own.
+    const run = await db.benchmarkRun.findUnique({ where: { id: runId }, select: { backend: true } });
+    if (run?.backend !== "LOCAL") return;
     await sleep(FINAL_SCRAPE_WAIT_MS, undefined, { signal: shutdown });
     const metrics = await snapshotRunMetrics(runId);
     const points = metrics

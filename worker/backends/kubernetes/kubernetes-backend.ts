@@ -13,7 +13,7 @@ import {
   type V1Service,
   type V1ServiceAccount,
 } from "@kubernetes/client-node";
-import { statusCode } from "~/server/cluster/api-errors";
+import { asBody, statusCode } from "~/server/cluster/client-node";
 import { readInventory } from "~/server/cluster/cluster-status";
 import { defaultKubeConfig } from "~/server/cluster/kubeconfig";
 import { parseFortioJson } from "~/server/domain/fortio";
@@ -393,14 +393,6 @@ export async function deleteLeftoverNamespaces(
     }
   }
   return deleted;
-}
-
-/**
- * Our manifests are typed with kubernetes-models (validated against the OpenAPI schemas in tests);
- * client-node has its own generated types for the same JSON. Same wire shape, different TS types.
- */
-function asBody<T>(manifest: object): T {
-  return manifest as T;
 }
 
 /** "pod Pending", "ContainerCreating", "fortio running": where a client pod is, for the run page. */

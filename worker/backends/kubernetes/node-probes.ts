@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BatchV1Api, CoreV1Api, V1ConfigMap, V1ContainerStateTerminated, V1Job, V1Pod } from "@kubernetes/client-node";
+import { asBody, statusCode } from "~/server/cluster/client-node";
 import type { ProbeDiagnostics, ProbeName, ProbeRunResult, ProbeScope } from "~/server/domain/probes";
 import type { ProbeSession } from "~/worker/jobs/probe-session";
 import { collectProbeLog, type ProbeCollector } from "~/worker/probes/collect";
@@ -421,11 +422,6 @@ class NodeProbes {
   }
 }
 
-/** kubernetes-models types the manifests (validated in tests); client-node has its own types for the same JSON. */
-function asBody<T>(manifest: object): T {
-  return manifest as T;
-}
-
 function jobName(t: Target): string {
   return t.objects?.job.metadata.name ?? "";
 }
@@ -472,11 +468,6 @@ function archName(kubernetesArch: string | undefined): string {
 
 function seconds(ms: number): string {
   return `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
-}
-
-function statusCode(error: unknown): number | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "number" ? code : null;
 }
 
 function apiFailure(error: unknown): string {
