@@ -3,6 +3,7 @@
 // the names of failed tests must be here, not only in the reporters' scroll-back.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 
 const steps = process.argv.slice(2);
 let passed = 0;
@@ -13,8 +14,7 @@ const failures = [];
 // The message's first lines and the first stack frame in the project's own code: enough to tell
 // which assertion broke without the whole trace.
 function firstLines(text) {
-  const lines = (text ?? "")
-    .replace(/\u001b\[[0-9;]*m/g, "")
+  const lines = stripVTControlCharacters(text ?? "")
     .split("\n")
     .filter((line) => line.trim() !== "");
   const message = lines.filter((line) => !/^\s*at /.test(line)).slice(0, 5);

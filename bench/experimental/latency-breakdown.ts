@@ -1,6 +1,6 @@
 /**
  * Experiment (not part of `npm run bench`): where does the open-loop latency of the built-in
- * generator go, and what would a "server-attributable" latency report? See
+ * generator go: send lateness, service time, and the wait charged as server backpressure? See
  * bench/loadgen/latency-split.ts. Also takes spinUs to try other pacing settings.
  *
  *   npx tsx bench/experimental/latency-breakdown.ts <url> <rate> [seconds] [spinUs]
@@ -29,5 +29,5 @@ console.log(
 console.log(`  reported (from intended): ${show(result.latency)}`);
 console.log(`  send lateness:            ${show(summarize(split.lateness))}`);
 console.log(`  service (from send):      ${show(summarize(split.service))}`);
-console.log(`  server-attributable:      ${show(summarize(split.attributable))}`);
+console.log(`  charged wait:             ${show(summarize(split.chargedWait))} (${split.charged} requests)`);
 process.exit(0);

@@ -48,8 +48,8 @@ export const childMessageSchema = z.discriminatedUnion("type", [
         latenessP99Us: z.number(),
         serviceP50Us: z.number(),
         serviceP99Us: z.number(),
-        attributableP50Us: z.number(),
-        attributableP99Us: z.number(),
+        chargedWaitP99Us: z.number(),
+        chargedShare: z.number(),
       })
       .nullable(),
   }),
