@@ -58,7 +58,7 @@ export function latencyTiming(backend: BackendKind, spec: RunSpec | null): strin
   if (spec?.mode === "max") return "each request timed from its send (closed loop: the next one waits for it).";
   if (backend === "KUBERNETES")
     return "fortio times each request from its actual send; with -nocatchup it does not burst after a stall, so a stall lowers the achieved rate (flagged) instead of showing in the tail.";
-  return "timed from the intended send time when a request had to wait for a busy connection (a stall shows in the tail: no coordinated omission), otherwise from its actual send.";
+  return "timed from the intended send time when every connection was busy as the request fell due (a stall shows in the tail: no coordinated omission); the generator's own lateness is not counted.";
 }
 
 export function describeLoad(spec: RunSpec | null): string {
