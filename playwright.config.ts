@@ -11,7 +11,8 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   workers: 1,
   fullyParallel: false,
-  retries: 0,
+  // As in vitest.config.ts: one retry, and a test that passes only then is listed as flaky by the summary.
+  retries: 1,
   reporter: [["list"], ["json", { outputFile: "var/test/playwright.json" }]],
   globalSetup: "./e2e/global-setup.ts",
   outputDir: "var/test/playwright",

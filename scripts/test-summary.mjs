@@ -10,6 +10,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failures = [];
+/** Passed only on a retry (vitest.config.ts, playwright.config.ts): shown, never hidden. */
+const flaky = [];
 
 // The message's first lines and the first stack frame in the project's own code: enough to tell
 // which assertion broke without the whole trace.
@@ -35,6 +37,11 @@ if (vitest) {
     const where = path.relative(process.cwd(), file.name);
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
     for (const t of failedTests) failures.push(`${where} › ${t.fullName}\n      ${firstLines(t.failureMessages?.[0])}`);
+    // vitest keeps the errors of failed attempts on a test that passed on its retry.
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === "passed" && t.failureMessages?.length > 0)
+        flaky.push(`${where} › ${t.fullName}\n      ${firstLines(t.failureMessages[0])}`);
+    }
     // A file can fail outside any test (a hook, an import): vitest reports that on the file only.
     if (file.status === "failed" && failedTests.length === 0) failures.push(`${where}\n      ${firstLines(file.message)}`);
   }
@@ -47,14 +54,16 @@ function* playwrightSpecs(suite) {
 
 const playwright = readJson("var/test/playwright.json");
 if (playwright) {
-  passed += playwright.stats?.expected ?? 0;
-  failed += (playwright.stats?.unexpected ?? 0) + (playwright.stats?.flaky ?? 0);
+  passed += (playwright.stats?.expected ?? 0) + (playwright.stats?.flaky ?? 0);
+  failed += playwright.stats?.unexpected ?? 0;
   skipped += playwright.stats?.skipped ?? 0;
   for (const suite of playwright.suites ?? []) {
     for (const spec of playwrightSpecs(suite)) {
       for (const test of spec.tests ?? []) {
         const bad = (test.results ?? []).find((r) => r.status !== "passed" && r.status !== "skipped");
-        if (bad) failures.push(`e2e/${spec.file}:${spec.line} › ${spec.title}\n      ${firstLines(bad.error?.message)}`);
+        if (!bad) continue;
+        const line = `e2e/${spec.file}:${spec.line} › ${spec.title}\n      ${firstLines(bad.error?.message)}`;
+        (test.status === "flaky" ? flaky : failures).push(line);
       }
     }
   }
@@ -66,5 +75,9 @@ if (failures.length > 0) {
   console.log("\nfailed:");
   for (const f of failures) console.log(`  ✗ ${f}`);
 }
+if (flaky.length > 0) {
+  console.log("\nflaky (failed, then passed on the retry):");
+  for (const f of flaky) console.log(`  ~ ${f}`);
+}
 console.log("");
-console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`tests: ${passed} passed (${flaky.length} only on a retry), ${failed} failed, ${skipped} skipped`);
