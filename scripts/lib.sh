@@ -101,13 +101,18 @@ ensure_node_modules() {
   fi
 }
 
-# Prometheus (project config, data under var/) and the node exporter, as plain background processes.
-ensure_prometheus() {
-  mkdir -p var/prometheus var/log
+# The node exporter (host CPU for the live charts), as a plain background process.
+ensure_node_exporter() {
+  mkdir -p var/log
   if ! port_open 9100; then
     log "starting prometheus-node-exporter on 127.0.0.1:9100"
     setsid prometheus-node-exporter --web.listen-address=127.0.0.1:9100 >var/log/node-exporter.log 2>&1 < /dev/null &
   fi
+}
+
+# The app's Prometheus (project config, data under var/), as a plain background process.
+ensure_prometheus() {
+  mkdir -p var/prometheus var/log
   if ! port_open 9090; then
     log "starting Prometheus on 127.0.0.1:9090 (monitoring/prometheus.yml, data in var/prometheus)"
     setsid prometheus --config.file=monitoring/prometheus.yml --storage.tsdb.path=var/prometheus \
@@ -118,11 +123,17 @@ ensure_prometheus() {
   fi
 }
 
-setup_all() {
+# What the tests need. They run their own Prometheus (port 9091), so the app's is left alone.
+setup_for_tests() {
   ensure_secrets
   ensure_system_packages
   ensure_postgres
   ensure_redis
   ensure_node_modules
+  ensure_node_exporter
+}
+
+setup_all() {
+  setup_for_tests
   ensure_prometheus
 }

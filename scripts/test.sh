@@ -3,7 +3,7 @@
 # then the app built for production and driven end to end in Chromium. Prints a summary and exits
 # non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
-setup_all
+setup_for_tests
 
 mkdir -p var/test
 rm -f var/test/*.json var/test/kubeconfig  # a kubeconfig left by an interrupted e2e run would point at a dead fake
