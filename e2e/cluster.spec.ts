@@ -88,9 +88,12 @@ test("with a cluster: nodes and meshes on the Cluster page, and a Kubernetes run
     await page.getByRole("button", { name: "Start run" }).click();
     await expect(page.getByRole("heading", { name })).toBeVisible();
     await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 60_000 });
-    // fortio's figures (the fake serves a real fortio JSON log), and no live series claimed.
+    // fortio's figures (the fake serves a real fortio JSON log); over time, only CPU and memory
+    // charts (from the cluster's cAdvisor, which this Prometheus does not scrape), no latency claimed.
     await expect(page.getByTestId("stat-p50")).toHaveText(/\d+(\.\d+)? (µs|ms)/);
     await expect(page.getByTestId("cluster-run-metrics")).toBeVisible();
+    await expect(page.getByTestId("live-cpu")).toBeVisible();
+    await expect(page.getByTestId("live-latency")).toHaveCount(0);
     await expect(page.getByTestId("percentile-table")).toContainText("p99.9");
     // The probe ran on the client's and the server's node: one row per node, figures from bpftrace's log.
     const runqlat = page.getByTestId("probe-runqlat");

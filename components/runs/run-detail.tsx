@@ -59,16 +59,7 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
   if (query.isError) return <div className="form-error">Could not load this run: {query.error.message}</div>;
   const run = query.data;
   const active = ACTIVE_STATUSES.includes(run.status);
-  // The live series come from the worker's own load generator and host; a cluster run has neither.
-  const liveMetrics =
-    run.backend === "KUBERNETES" ? (
-      <div className="notice" data-testid="cluster-run-metrics">
-        A cluster run has no live series: fortio reports when each repetition ends, and CPU and memory per component are read from
-        the cluster&apos;s Prometheus (cAdvisor) over that repetition (table below).
-      </div>
-    ) : (
-      <RunLiveMetrics runId={run.id} active={active} />
-    );
+  const liveMetrics = <RunLiveMetrics runId={run.id} active={active} cluster={run.backend === "KUBERNETES"} />;
   const totalErrors = run.errorCount;
 
   return (

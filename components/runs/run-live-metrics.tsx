@@ -7,8 +7,9 @@ import { errorCode, useTRPC } from "~/trpc/react";
 /**
  * Latency, throughput, CPU and memory over the run's time, from Prometheus while it runs (polled
  * every second, so a sample shows ~1-3 s after it was taken) and from the stored snapshot once it has ended.
+ * A cluster run has CPU and memory per component only, from the cluster's cAdvisor series.
  */
-export function RunLiveMetrics({ runId, active }: { runId: string; active: boolean }) {
+export function RunLiveMetrics({ runId, active, cluster }: { runId: string; active: boolean; cluster: boolean }) {
   const trpc = useTRPC();
   const query = useQuery(
     trpc.metrics.run.queryOptions(
@@ -31,6 +32,45 @@ export function RunLiveMetrics({ runId, active }: { runId: string; active: boole
   const metrics = query.data;
   if (!metrics) return <div className="empty">The run has not started yet.</div>;
   const { charts, startSeconds } = metrics;
+  const resources = (
+    <div className="row">
+      <MetricChart
+        testId="live-cpu"
+        title="CPU per component"
+        unit="cores"
+        originSeconds={startSeconds}
+        series={[
+          ...charts.cpu_by_component.series,
+          ...charts.host_cpu.series.map((s) => ({ ...s, name: "host (all processes)" })),
+        ]}
+      />
+      <MetricChart
+        testId="live-memory"
+        title="Memory per component"
+        unit="bytes"
+        originSeconds={startSeconds}
+        series={charts.memory_by_component.series}
+      />
+    </div>
+  );
+  if (cluster) {
+    return (
+      <>
+        <div className="toolbar">
+          <h2 style={{ margin: 0 }}>Over time</h2>
+          <span className="muted">
+            {active ? "live from" : "from"} the cluster&apos;s Prometheus (cAdvisor) · step {metrics.stepSeconds} s
+          </span>
+        </div>
+        <div className="notice" data-testid="cluster-run-metrics">
+          CPU is the mean between the last two scrapes of each kubelet (often 30 s apart); node agents are summed over every node
+          here, while the table below measures them on the run&apos;s nodes only. fortio reports latency and throughput when each
+          repetition ends.
+        </div>
+        {resources}
+      </>
+    );
+  }
   return (
     <>
       <div className="toolbar">
@@ -62,25 +102,7 @@ export function RunLiveMetrics({ runId, active }: { runId: string; active: boole
           ]}
         />
       </div>
-      <div className="row">
-        <MetricChart
-          testId="live-cpu"
-          title="CPU per component"
-          unit="cores"
-          originSeconds={startSeconds}
-          series={[
-            ...charts.cpu_by_component.series,
-            ...charts.host_cpu.series.map((s) => ({ ...s, name: "host (all processes)" })),
-          ]}
-        />
-        <MetricChart
-          testId="live-memory"
-          title="Memory per component"
-          unit="bytes"
-          originSeconds={startSeconds}
-          series={charts.memory_by_component.series}
-        />
-      </div>
+      {resources}
       {charts.probe_rate.series.length + charts.probe_p99.series.length > 0 && (
         <div className="row">
           <MetricChart

@@ -73,14 +73,16 @@ export function componentQueries(
   workload: RunWorkload,
   labels: CadvisorLabels,
 ): ComponentQueries {
-  const all: ResourceTarget[] = [
-    { component: "loadgen", role: "loadgen", source: { kind: "workload", pod: "client", container: appContainers.client } },
-    { component: "upstream", role: "app", source: { kind: "workload", pod: "server", container: appContainers.server } },
-    ...targets,
-  ];
+  const all = withAppContainers(targets, appContainers);
   const seconds = windowSeconds(workload.windowStart, workload.windowEnd);
+  const scope: PodScope = {
+    namespace: workload.namespace,
+    clientPods: anyOf(workload.clientPods),
+    serverPods: anyOf(workload.serverPods),
+    nodes: anyOf(workload.nodes),
+  };
   const queries = all.map((target): ComponentQuery => {
-    const selector = matchers(target, workload, labels);
+    const selector = matchers(target, scope, labels);
     return {
       component: target.component,
       role: target.role,
@@ -97,22 +99,43 @@ export function componentQueries(
   return { windowSeconds: seconds, evalTime: workload.windowEnd.getTime() / 1000, queries };
 }
 
-function matchers(target: ResourceTarget, workload: RunWorkload, labels: CadvisorLabels): string {
+/** The fortio client and server containers first, then the mesh's targets. */
+function withAppContainers(
+  targets: readonly ResourceTarget[],
+  appContainers: { client: string; server: string },
+): ResourceTarget[] {
+  return [
+    { component: "loadgen", role: "loadgen", source: { kind: "workload", pod: "client", container: appContainers.client } },
+    { component: "upstream", role: "app", source: { kind: "workload", pod: "server", container: appContainers.server } },
+    ...targets,
+  ];
+}
+
+/** Which pods and nodes are the run's, as PromQL regexes; nodes null = every node. */
+interface PodScope {
+  namespace: string;
+  clientPods: string;
+  serverPods: string;
+  nodes: string | null;
+}
+
+function matchers(target: ResourceTarget, scope: PodScope, labels: CadvisorLabels): string {
   const source = target.source;
   const parts: string[] = [];
   if (labels.job !== "") parts.push(`job=${promString(labels.job)}`);
   switch (source.kind) {
     case "workload": {
-      const pods = source.pod === "client" ? workload.clientPods : workload.serverPods;
-      parts.push(`namespace=${promString(workload.namespace)}`, `pod=~${promString(anyOf(pods))}`);
+      const pods = source.pod === "client" ? scope.clientPods : scope.serverPods;
+      parts.push(`namespace=${promString(scope.namespace)}`, `pod=~${promString(pods)}`);
       break;
     }
     case "pods":
       parts.push(`namespace=~${promString(anyOf(source.namespaces))}`, `pod=~${promString(source.podNameRegex)}`);
-      if (source.scope === "workload-nodes") parts.push(`${labels.nodeLabel}=~${promString(anyOf(workload.nodes))}`);
+      if (source.scope === "workload-nodes" && scope.nodes !== null)
+        parts.push(`${labels.nodeLabel}=~${promString(scope.nodes)}`);
       break;
     case "run-namespace":
-      parts.push(`namespace=${promString(workload.namespace)}`, `pod=~${promString(source.podNameRegex)}`);
+      parts.push(`namespace=${promString(scope.namespace)}`, `pod=~${promString(source.podNameRegex)}`);
       break;
   }
   // The exact container name leaves out the pod cgroup (container="") and the pause container
@@ -121,4 +144,50 @@ function matchers(target: ResourceTarget, workload: RunWorkload, labels: Cadviso
   // both would double the CPU.
   parts.push(`container=${promString(source.container)}`, `image!=""`);
   return parts.join(", ");
+}
+
+/**
+ * irate() looks back this far for the last two samples: two scrapes at kube-prometheus-stack's 30 s
+ * kubelet interval. irate, not rate: the run's pods are new, and rate() over a window that starts
+ * before a series does divides a few seconds' increase by the whole window, so every component
+ * would seem to ramp up over the run's first minute.
+ */
+export const LIVE_RATE_WINDOW_SECONDS = 60;
+
+/** One range query per chart for a cluster run's live CPU and memory: a series per component. */
+export interface LiveComponentQueries {
+  cpu: string;
+  memory: string;
+}
+
+/**
+ * CPU and working-set memory per component of a cluster run over time, for the run page's charts.
+ * Only the run id is known to the web server: the pods are matched by name in the run's namespace
+ * (every repetition's client Job has pods of its own, warm-up included), and node agents are
+ * summed over every node, their component named "(all nodes)": which nodes the run used only the
+ * worker knows, and the stored result measures them there (componentQueries).
+ */
+export function liveComponentQueries(
+  targets: readonly ResourceTarget[],
+  appContainers: { client: string; server: string },
+  namespace: string,
+  labels: CadvisorLabels,
+): LiveComponentQueries {
+  const scope: PodScope = {
+    namespace,
+    clientPods: `${regexLiteral(appContainers.client)}-.*`,
+    serverPods: `${regexLiteral(appContainers.server)}-.*`,
+    nodes: null,
+  };
+  const named = withAppContainers(targets, appContainers).map((target) => {
+    const everyNode = target.source.kind === "pods" && target.source.scope === "workload-nodes";
+    return { name: everyNode ? `${target.component} (all nodes)` : target.component, selector: matchers(target, scope, labels) };
+  });
+  // label_replace with an empty source and regex sets the label: one series per component, joined with `or`.
+  const union = (inner: (selector: string) => string) =>
+    named.map((n) => `label_replace(${inner(n.selector)}, "component", ${promString(n.name)}, "", "")`).join(" or ");
+  return {
+    cpu: union((selector) => `sum(irate(container_cpu_usage_seconds_total{${selector}}[${LIVE_RATE_WINDOW_SECONDS}s]))`),
+    memory: union((selector) => `sum(container_memory_working_set_bytes{${selector}})`),
+  };
 }

@@ -1,5 +1,10 @@
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
+import { liveComponentQueries } from "~/server/domain/cadvisor-queries";
+import { CLIENT_NAME, runNamespaceName, SERVER_NAME } from "~/server/domain/cluster-names";
+import { isKubernetesMesh, KUBERNETES_MESH_PROFILES } from "~/server/domain/mesh-profiles";
+import type { BackendKind, MeshProfile } from "~/server/domain/meshes";
+import { env } from "~/server/env";
 import { queryRange } from "./prometheus";
 import {
   CATALOG_QUERY_NAMES,
@@ -31,23 +36,55 @@ export interface RunMetrics {
 
 interface RunWindow {
   id: string;
+  backend: BackendKind;
+  mesh: string;
   startedAt: Date | null;
   finishedAt: Date | null;
+}
+
+export const RUN_WINDOW_SELECT = { id: true, backend: true, mesh: true, startedAt: true, finishedAt: true } as const;
+
+/**
+ * The PromQL behind each chart of this run; null where the run has no such series. A cluster run
+ * has CPU and memory per component from the cluster's cAdvisor; fortio publishes nothing while it
+ * runs, and the worker's own host is not where the run ran.
+ */
+function runQueries(run: RunWindow): Record<CatalogQueryName, string | null> {
+  const local = run.backend !== "KUBERNETES";
+  const queries = Object.fromEntries(CATALOG_QUERY_NAMES.map((name) => [name, local ? renderQuery(name, run.id) : null]));
+  const mesh = run.mesh as MeshProfile;
+  if (!local && isKubernetesMesh(mesh)) {
+    const live = liveComponentQueries(
+      KUBERNETES_MESH_PROFILES[mesh].resources,
+      { client: CLIENT_NAME, server: SERVER_NAME },
+      runNamespaceName(run.id),
+      { job: env.CADVISOR_JOB, nodeLabel: env.CADVISOR_NODE_LABEL },
+    );
+    queries.cpu_by_component = live.cpu;
+    queries.memory_by_component = live.memory;
+  }
+  return queries as Record<CatalogQueryName, string | null>;
 }
 
 /** Compact stored form: values aligned on start + i * step, no repeated timestamps. */
 type StoredSeries = Record<string, { name: string; values: (number | null)[] }[]>;
 
 /** Queries every catalog entry for the run's window, straight from Prometheus. */
-export async function queryRunMetrics(run: RunWindow, now = new Date()): Promise<RunMetrics | null> {
+export async function queryRunMetrics(
+  run: RunWindow,
+  now = new Date(),
+  baseUrl = env.PROMETHEUS_URL,
+): Promise<RunMetrics | null> {
   if (!run.startedAt) return null;
   const start = Math.floor(run.startedAt.getTime() / 1000);
   const end = Math.ceil((run.finishedAt ?? now).getTime() / 1000);
   const step = stepFor(start, end);
+  const promql = runQueries(run);
   const entries = await Promise.all(
     CATALOG_QUERY_NAMES.map(async (name) => {
       const query = PROMQL_CATALOG[name] as { title: string; unit: MetricUnit; seriesLabel?: string };
-      const series = await queryRange(renderQuery(name, run.id), start, end, step);
+      const text = promql[name];
+      const series = text === null ? [] : await queryRange(text, start, end, step, baseUrl);
       const chart: MetricChart = {
         title: query.title,
         unit: query.unit,
@@ -98,10 +135,7 @@ export function fromStored(startSeconds: number, stepSeconds: number, stored: St
 
 /** Copies a finished run's series from Prometheus into PostgreSQL. */
 export async function snapshotRunMetrics(runId: string): Promise<RunMetrics | null> {
-  const run = await db.benchmarkRun.findUniqueOrThrow({
-    where: { id: runId },
-    select: { id: true, startedAt: true, finishedAt: true },
-  });
+  const run = await db.benchmarkRun.findUniqueOrThrow({ where: { id: runId }, select: RUN_WINDOW_SELECT });
   const metrics = await queryRunMetrics(run);
   if (!metrics) return null;
   const data = {

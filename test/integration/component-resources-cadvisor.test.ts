@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunWorkload } from "~/server/domain/cadvisor-queries";
+import { runNamespaceName } from "~/server/domain/cluster-names";
 import { KUBERNETES_MESH_PROFILES, type ResourceTarget } from "~/server/domain/mesh-profiles";
 import type { ComponentUsage } from "~/server/domain/result";
 import { queryInstant } from "~/server/metrics/prometheus";
+import { type MetricChart, queryRunMetrics } from "~/server/metrics/run-metrics";
 import { measureComponentResources } from "~/worker/backends/kubernetes/component-resources";
 import { type FakeContainerSeries, FakeKubeletCadvisor } from "./fake-kubelet-cadvisor";
 
@@ -192,6 +194,39 @@ describe("component CPU and memory from a real Prometheus scraping a fake kubele
       "no cAdvisor series for proxy-client",
       "no cAdvisor series for proxy-server",
     ]);
+  });
+
+  it("a cluster run's charts over time: CPU and memory per component of its namespace, node agents over every node", async () => {
+    const finishedAt = new Date();
+    const run = {
+      id: "r1",
+      backend: "KUBERNETES" as const,
+      mesh: "istio-ambient",
+      startedAt: new Date(finishedAt.getTime() - 6_000),
+      finishedAt,
+    };
+    expect(runNamespaceName(run.id)).toBe(NS);
+    const metrics = await queryRunMetrics(run, finishedAt, prometheusUrl);
+    const latest = (chart: MetricChart) => Object.fromEntries(chart.series.map((s) => [s.name, s.points.at(-1)?.[1] ?? null]));
+    const cpu = latest(metrics?.charts.cpu_by_component ?? { title: "", unit: "cores", series: [] });
+    const memory = latest(metrics?.charts.memory_by_component ?? { title: "", unit: "bytes", series: [] });
+    // No waypoint was deployed: no series, not a zero.
+    const components = ["istiod", "loadgen", "upstream", "ztunnel (all nodes)"];
+    expect(Object.keys(cpu).sort()).toEqual(components);
+    expect(Object.keys(memory).sort()).toEqual(components);
+    expectCores(cpu.loadgen, 1.2);
+    expectCores(cpu.upstream, 0.8);
+    expectCores(cpu["ztunnel (all nodes)"], 0.25 + 0.15 + 0.9);
+    expectCores(cpu.istiod, 0.05);
+    expect(memory.loadgen).toBe(50 * MiB);
+    expect(memory["ztunnel (all nodes)"]).toBe((30 + 28 + 95) * MiB);
+    // Every point of the window is there, from the first second on (irate: no ramp-up).
+    const loadgen = metrics?.charts.cpu_by_component.series.find((s) => s.name === "loadgen");
+    expect(loadgen?.points.length).toBeGreaterThanOrEqual(6);
+    for (const [, value] of loadgen?.points ?? []) expectCores(value, 1.2);
+    // The worker host's series are not this run's: none, rather than the wrong machine's.
+    expect(metrics?.charts.host_cpu.series).toEqual([]);
+    expect(metrics?.charts.latency_p50.series).toEqual([]);
   });
 
   it("with Prometheus gone: all null and one warning that it is unreachable", async () => {

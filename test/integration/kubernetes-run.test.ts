@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/server/db/client";
+import { runNamespaceName } from "~/server/domain/cluster-names";
 import { runSpecSchema } from "~/server/domain/spec";
 import { runQueue } from "~/server/queue/run-queue";
 import { runDetail } from "~/server/runs/detail";
 import { KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
-import { runNamespaceName } from "~/worker/backends/kubernetes/manifests";
 import { processBenchmark } from "~/worker/jobs/benchmark";
 import { sweepLeftoverNamespaces } from "~/worker/jobs/cluster-janitor";
 import { healthyFakeCluster, installFakeMesh } from "./fake-cluster";

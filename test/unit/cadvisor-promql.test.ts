@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { componentQueries } from "~/server/domain/cadvisor-queries";
+import { componentQueries, liveComponentQueries } from "~/server/domain/cadvisor-queries";
 import { KUBERNETES_MESH_PROFILES } from "~/server/domain/mesh-profiles";
 
 /**
@@ -117,5 +117,30 @@ describe("cAdvisor PromQL on the Prometheus engine (promtool)", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("live PromQL of a cluster run (the run page's charts)", () => {
+  const live = liveComponentQueries(
+    KUBERNETES_MESH_PROFILES["istio-ambient"].resources,
+    { client: "fortio-client", server: "fortio-server" },
+    "meshbench-r1",
+    { job: "kubelet", nodeLabel: "node" },
+  );
+  const components = (promql: string) => [...promql.matchAll(/"component", "([^"]+)"/g)].map((m) => m[1]);
+
+  it("names one series per component, node agents as summed over every node", () => {
+    expect(components(live.cpu)).toEqual(["loadgen", "upstream", "ztunnel (all nodes)", "waypoint", "istiod"]);
+    expect(components(live.memory)).toEqual(components(live.cpu));
+  });
+
+  it("matches every repetition's pods by name in the run's namespace, and no node (the web does not know them)", () => {
+    expect(live.cpu).toContain(
+      'sum(irate(container_cpu_usage_seconds_total{job="kubelet", namespace="meshbench-r1", pod=~"fortio-client-.*", container="fortio-client", image!=""}[60s]))',
+    );
+    expect(live.memory).toContain(
+      'sum(container_memory_working_set_bytes{job="kubelet", namespace="meshbench-r1", pod=~"fortio-server-.*", container="fortio-server", image!=""})',
+    );
+    expect(live.cpu).not.toContain("node=~");
   });
 });

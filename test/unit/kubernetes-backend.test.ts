@@ -1,10 +1,10 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { runNamespaceName } from "~/server/domain/cluster-names";
 import { decodeHistogram } from "~/server/domain/histogram";
 import type { KubernetesMesh } from "~/server/domain/mesh-profiles";
 import { runSpecSchema } from "~/server/domain/spec";
 import { chooseClientNode, deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
-import { runNamespaceName } from "~/worker/backends/kubernetes/manifests";
 import type { BackendContext } from "~/worker/backends/types";
 import { healthyFakeCluster, installFakeMesh } from "../integration/fake-cluster";
 import { FakeKubernetesApi, type FakeKubernetesApiOptions, fakeKubeConfig, fakeNode } from "../integration/fake-kube-api";

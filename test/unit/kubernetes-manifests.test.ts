@@ -5,6 +5,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { describe, expect, it } from "vitest";
+import { CLIENT_NAME, runNamespaceName, SERVER_NAME, shortRunId } from "~/server/domain/cluster-names";
 import {
   isKubernetesMesh,
   KUBERNETES_MESH_PROFILES,
@@ -14,16 +15,7 @@ import {
 } from "~/server/domain/mesh-profiles";
 import { MESH_PROFILES, MESHES } from "~/server/domain/meshes";
 import { type RunSpecInput, runSpecSchema } from "~/server/domain/spec";
-import {
-  CLIENT_NAME,
-  clientJob,
-  DEFAULT_FORTIO_IMAGE,
-  fortioLoadArgs,
-  runManifests,
-  runNamespaceName,
-  SERVER_NAME,
-  shortRunId,
-} from "~/worker/backends/kubernetes/manifests";
+import { clientJob, DEFAULT_FORTIO_IMAGE, fortioLoadArgs, runManifests } from "~/worker/backends/kubernetes/manifests";
 
 const runId = "cmh3x9y2k0000abcd1234efgh";
 const spec = (input: Partial<RunSpecInput> = {}) =>

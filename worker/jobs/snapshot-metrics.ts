@@ -11,7 +11,8 @@ const FINAL_SCRAPE_WAIT_MS = 2_500;
  */
 export async function snapshotAfterRun(runId: string, shutdown: AbortSignal): Promise<void> {
   try {
-    // The series are the worker's own load generator and host: a cluster run has none of its own.
+    // A cluster run's series are the cluster's cAdvisor, scraped every 30 s or so: a snapshot now
+    // would cut off the last of them for good. Its charts read the cluster's Prometheus instead.
     const run = await db.benchmarkRun.findUnique({ where: { id: runId }, select: { backend: true } });
     if (run?.backend !== "LOCAL") return;
     await sleep(FINAL_SCRAPE_WAIT_MS, undefined, { signal: shutdown });

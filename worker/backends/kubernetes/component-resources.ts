@@ -1,9 +1,9 @@
 import { type CadvisorLabels, type ComponentQuery, componentQueries, type RunWorkload } from "~/server/domain/cadvisor-queries";
+import { CLIENT_NAME, SERVER_NAME } from "~/server/domain/cluster-names";
 import type { ResourceTarget } from "~/server/domain/mesh-profiles";
 import type { ComponentUsage } from "~/server/domain/result";
 import { env } from "~/server/env";
 import { queryInstant } from "~/server/metrics/prometheus";
-import { CLIENT_NAME, SERVER_NAME } from "./manifests";
 
 /**
  * CPU and working-set memory per component of a Kubernetes run, from the cluster Prometheus's

@@ -16,21 +16,14 @@ import {
 import { asBody, statusCode } from "~/server/cluster/client-node";
 import { readInventory } from "~/server/cluster/cluster-status";
 import { defaultKubeConfig } from "~/server/cluster/kubeconfig";
+import { CLIENT_NAME, SERVER_NAME } from "~/server/domain/cluster-names";
 import { parseFortioJson } from "~/server/domain/fortio";
 import { detectMesh, meshRefusal } from "~/server/domain/mesh-detection";
 import { type KubernetesMeshProfile, podMeetsReadiness } from "~/server/domain/mesh-profiles";
 import type { ProbeRunResult } from "~/server/domain/probes";
 import type { Backend, BackendContext, IterationOutcome } from "../types";
 import { measureComponentResources } from "./component-resources";
-import {
-  CLIENT_NAME,
-  clientJob,
-  LABEL_RUN_ID,
-  MANAGED_SELECTOR,
-  type RunManifestOptions,
-  runManifests,
-  SERVER_NAME,
-} from "./manifests";
+import { clientJob, LABEL_RUN_ID, MANAGED_SELECTOR, type RunManifestOptions, runManifests } from "./manifests";
 import { startNodeProbes } from "./node-probes";
 
 export interface KubernetesBackendOptions {

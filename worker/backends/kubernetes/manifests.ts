@@ -7,6 +7,7 @@ import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { CLIENT_NAME, runNamespaceName, SERVER_NAME, shortRunId } from "~/server/domain/cluster-names";
 import { type KubernetesMeshProfile, kubernetesMeshProfile } from "~/server/domain/mesh-profiles";
 import type { RunSpec } from "~/server/domain/spec";
 
@@ -18,8 +19,6 @@ import type { RunSpec } from "~/server/domain/spec";
 export const MANAGED_BY = "meshbench";
 export const DEFAULT_FORTIO_IMAGE = "fortio/fortio:latest_release";
 export const FORTIO_PORT = 8080;
-export const SERVER_NAME = "fortio-server";
-export const CLIENT_NAME = "fortio-client";
 /** fortio's histogram resolution in seconds: 1 µs buckets at the bottom of the range. */
 export const FORTIO_RESOLUTION_SECONDS = "0.000001";
 
@@ -72,17 +71,6 @@ const DEFAULT_CLIENT_RESOURCES: IResourceRequirements = {
   requests: { cpu: "1", memory: "256Mi" },
   limits: { memory: "1Gi" },
 };
-
-/** The lowercase tail of the run id (a cuid's random block): short, DNS-safe and unique enough. */
-export function shortRunId(runId: string): string {
-  const clean = runId.toLowerCase().replace(/[^a-z0-9]/g, "");
-  if (clean.length === 0) throw new Error(`run id ${JSON.stringify(runId)} has no usable characters`);
-  return clean.slice(-10);
-}
-
-export function runNamespaceName(runId: string): string {
-  return `meshbench-${shortRunId(runId)}`;
-}
 
 /** A label value (≤ 63 chars, alphanumeric ends, [-_.] inside); anything else is cut to its tail. */
 export function runIdLabel(runId: string): string {
