@@ -152,7 +152,7 @@ function matchers(target: ResourceTarget, scope: PodScope, labels: CadvisorLabel
  * before a series does divides a few seconds' increase by the whole window, so every component
  * would seem to ramp up over the run's first minute.
  */
-export const LIVE_RATE_WINDOW_SECONDS = 60;
+const LIVE_RATE_WINDOW_SECONDS = 60;
 
 /** One range query per chart for a cluster run's live CPU and memory: a series per component. */
 export interface LiveComponentQueries {
