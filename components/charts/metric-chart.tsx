@@ -24,9 +24,11 @@ interface Props {
   /** Unix seconds the x axis counts from (the run's start). */
   originSeconds: number;
   testId?: string;
+  /** Shown instead of the chart when there is no sample (default: "No samples yet."). */
+  emptyMessage?: string;
 }
 
-export function MetricChart({ title, unit, series, originSeconds, testId }: Props) {
+export function MetricChart({ title, unit, series, originSeconds, testId, emptyMessage = "No samples yet." }: Props) {
   const display = DISPLAY[unit];
   const rows = new Map<number, Record<string, number>>();
   for (const s of series) {
@@ -45,7 +47,7 @@ export function MetricChart({ title, unit, series, originSeconds, testId }: Prop
         {title} <span className="muted">({display.label})</span>
       </h2>
       {data.length === 0 ? (
-        <div className="empty">No samples yet.</div>
+        <div className="empty">{emptyMessage}</div>
       ) : (
         <div style={{ width: "100%", height: 220 }}>
           <ResponsiveContainer>

@@ -32,6 +32,7 @@ export function RunLiveMetrics({ runId, active, cluster }: { runId: string; acti
   const metrics = query.data;
   if (!metrics) return <div className="empty">The run has not started yet.</div>;
   const { charts, startSeconds } = metrics;
+  const noCadvisor = "No cAdvisor samples for this run's namespace yet: is Prometheus scraping the kubelets?";
   const resources = (
     <div className="row">
       <MetricChart
@@ -43,6 +44,7 @@ export function RunLiveMetrics({ runId, active, cluster }: { runId: string; acti
           ...charts.cpu_by_component.series,
           ...charts.host_cpu.series.map((s) => ({ ...s, name: "host (all processes)" })),
         ]}
+        {...(cluster ? { emptyMessage: noCadvisor } : {})}
       />
       <MetricChart
         testId="live-memory"
@@ -50,6 +52,7 @@ export function RunLiveMetrics({ runId, active, cluster }: { runId: string; acti
         unit="bytes"
         originSeconds={startSeconds}
         series={charts.memory_by_component.series}
+        {...(cluster ? { emptyMessage: noCadvisor } : {})}
       />
     </div>
   );
