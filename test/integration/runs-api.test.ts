@@ -31,6 +31,26 @@ async function clearRuns() {
   await db.benchmarkRun.deleteMany();
 }
 
+/** The runs list's columns (server/api/routers/runs.ts RunListRow). */
+const LIST_COLUMNS = [
+  "id",
+  "name",
+  "backend",
+  "mesh",
+  "status",
+  "progress",
+  "phase",
+  "error",
+  "createdAt",
+  "startedAt",
+  "finishedAt",
+  "p50Us",
+  "p99Us",
+  "actualQps",
+  "errorCount",
+  "requestCount",
+] as const;
+
 describe("runs API (tRPC against the real database and queue)", () => {
   let admin: Awaited<ReturnType<typeof createUser>>;
   let viewer: Awaited<ReturnType<typeof createUser>>;
@@ -152,6 +172,54 @@ describe("runs API (tRPC against the real database and queue)", () => {
     expect(await all({ mesh: "nginx" })).toEqual(await expected({ mesh: "nginx" }));
     expect(await all({ status: "FAILED" })).toEqual(await expected({ status: "FAILED" }));
     expect((await all({})).length).toBe(11);
+  });
+
+  it("lists rows exactly as Prisma reads them: enums, floats, integers, dates and nulls", async () => {
+    const finished = { startedAt: new Date("2026-11-02T10:00:00Z"), finishedAt: new Date("2026-11-02T10:01:00.123Z") };
+    await db.benchmarkRun.createMany({
+      data: [
+        {
+          name: "measured",
+          mesh: "istio",
+          backend: "KUBERNETES",
+          status: "SUCCEEDED",
+          spec: goodSpec,
+          progress: 100,
+          ...finished,
+          p50Us: 181.5,
+          p99Us: 2_950,
+          actualQps: 499.75,
+          requestCount: 30_000,
+          errorCount: 0,
+        },
+        { name: "failed", mesh: "nginx", status: "FAILED", spec: goodSpec, progress: 37.5, error: "upstream died", ...finished },
+        {
+          name: "running",
+          mesh: "baseline",
+          status: "RUNNING",
+          spec: goodSpec,
+          progress: 12.25,
+          phase: "repetition 1 of 2: measuring",
+        },
+      ],
+    });
+    const caller = callerFor(sessionFor(viewer));
+    const prisma = await db.benchmarkRun.findMany({
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: 100,
+      select: Object.fromEntries(LIST_COLUMNS.map((c) => [c, true])) as Record<(typeof LIST_COLUMNS)[number], true>,
+    });
+    const listed = (await caller.runs.list({ limit: 100 })).items;
+    expect(listed).toEqual(prisma);
+    expect(listed.find((r) => r.name === "measured")).toMatchObject({
+      backend: "KUBERNETES",
+      p50Us: 181.5,
+      requestCount: 30_000,
+    });
+    expect(listed.find((r) => r.name === "running")).toMatchObject({ phase: "repetition 1 of 2: measuring", p50Us: null });
+    const failedOnly = (await caller.runs.list({ status: "FAILED", mesh: "nginx" })).items;
+    expect(failedOnly.map((r) => r.name)).toContain("failed");
+    expect(failedOnly.every((r) => r.status === "FAILED" && r.mesh === "nginx")).toBe(true);
   });
 
   it("cancels a queued run at once, removes its job, and refuses to cancel twice", async () => {
