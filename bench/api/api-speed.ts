@@ -91,7 +91,7 @@ export async function apiSpeed(opts: ApiOptions): Promise<Row[]> {
       reference: keyset.medianMs * 1000,
       unit: "us",
       target: { kind: "none" },
-      note: `EXPLAIN ANALYZE, median over random cursors (the app's ${app?.statements ?? "?"} statements summed: the ids, then the rows). On the last page (oldest runs): app ${fmtUs((sql.get("list-deep")?.executionMs ?? Number.NaN) * 1000)} vs Prisma's shape ${fmtUs(keyset.deepestMs * 1000)}. Prisma's plan: ${keyset.shape}.`,
+      note: `EXPLAIN ANALYZE, median over random cursors (the app's ${app?.statements ?? "?"} statement(s), summed). On the last page (oldest runs): app ${fmtUs((sql.get("list-deep")?.executionMs ?? Number.NaN) * 1000)} vs Prisma's shape ${fmtUs(keyset.deepestMs * 1000)}. Prisma's plan: ${keyset.shape}.`,
     });
     // Groups the SQL capture above did not compare in this process, so their first view is cold.
     const groups = (endpoints.find((e) => e.key === "compare-runs")?.batches ?? [])
