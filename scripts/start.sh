@@ -16,12 +16,23 @@ if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components server trpc types next
 fi
 
 pids=()
+# How long each may take to stop after SIGTERM before its process group is killed: the worker
+# stops an active run and its processes; Next.js waits for open keep-alive connections, and the
+# app's Prometheus scrapes it over one every 5 s, so without a limit Ctrl-C would hang for good.
+grace=(30 5)
 cleanup() {
   trap - INT TERM EXIT
   log "stopping web and worker"
   # Each child leads its own process group (setsid), so this reaches the processes npx/tsx/next spawn too.
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  wait
+  local start=$SECONDS
+  for i in "${!pids[@]}"; do
+    while kill -0 "${pids[$i]}" 2>/dev/null && ((SECONDS - start < grace[i])); do sleep 0.2; done
+    kill -KILL -- "-${pids[$i]}" 2>/dev/null || true
+  done
+  # Only web and worker: Prometheus and the node exporter, when this script started them, are
+  # children too but stay up (like PostgreSQL and Redis), and a bare `wait` would hang on them.
+  wait "${pids[@]}" 2>/dev/null
 }
 trap cleanup INT TERM EXIT
 
