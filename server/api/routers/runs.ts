@@ -11,7 +11,7 @@ import { cancelRun, createRun } from "~/server/runs/service";
 const runIdSchema = z.string().min(1).max(64);
 
 /** A row of the runs list: no spec blobs, no histograms. Column names as Prisma's model has them. */
-export interface RunListRow {
+interface RunListRow {
   id: string;
   name: string;
   backend: Backend;
