@@ -60,9 +60,12 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
       log(`progress update failed: ${(error as Error).message}`),
     );
   };
-  // One round trip a second both proves we are alive and picks up a cancel request.
+  // One round trip a second both proves we are alive and picks up a cancel request. The last one
+  // may still be in flight when the run ends: it is awaited before finish(), or it could land
+  // after it and bring back a phase on a finished run (kubernetes-run.test.ts caught that).
+  let lastBeat: Promise<unknown> = Promise.resolve();
   const heartbeat = setInterval(() => {
-    db.benchmarkRun
+    lastBeat = db.benchmarkRun
       .update({
         where: { id: runId },
         data: { heartbeatAt: new Date(), progress: percent, phase },
@@ -133,6 +136,7 @@ export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): P
     log(`${outcome[0].toLowerCase()}: ${message}`);
   } finally {
     clearInterval(heartbeat);
+    await lastBeat;
     deps.shutdownSignal.removeEventListener("abort", onShutdown);
     // Stop every process before the run reads as finished, so "ended" means "nothing left running".
     await backend?.cleanup().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
