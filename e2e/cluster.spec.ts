@@ -92,7 +92,7 @@ test("with a cluster: nodes and meshes on the Cluster page, and a Kubernetes run
     // charts (from the cluster's cAdvisor, which this Prometheus does not scrape), no latency claimed.
     await expect(page.getByTestId("stat-p50")).toHaveText(/\d+(\.\d+)? (µs|ms)/);
     await expect(page.getByTestId("cluster-run-metrics")).toBeVisible();
-    await expect(page.getByTestId("live-cpu")).toContainText("No cAdvisor samples for this run's namespace");
+    await expect(page.getByTestId("live-cpu")).toContainText("No cAdvisor samples for this run's namespace in Prometheus");
     await expect(page.getByTestId("live-latency")).toHaveCount(0);
     await expect(page.getByTestId("percentile-table")).toContainText("p99.9");
     // The probe ran on the client's and the server's node: one row per node, figures from bpftrace's log.

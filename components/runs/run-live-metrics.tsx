@@ -32,7 +32,9 @@ export function RunLiveMetrics({ runId, active, cluster }: { runId: string; acti
   const metrics = query.data;
   if (!metrics) return <div className="empty">The run has not started yet.</div>;
   const { charts, startSeconds } = metrics;
-  const noCadvisor = "No cAdvisor samples for this run's namespace yet: is Prometheus scraping the kubelets?";
+  const noCadvisor = active
+    ? "No cAdvisor samples for this run's namespace yet: is Prometheus scraping the kubelets?"
+    : "No cAdvisor samples for this run's namespace in Prometheus: is it scraping the kubelets, and does its retention reach back to this run?";
   const resources = (
     <div className="row">
       <MetricChart
