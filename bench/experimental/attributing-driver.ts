@@ -8,7 +8,8 @@ import { measuredRange, OpenLoopSchedule } from "~/worker/loadgen/schedule";
 
 /**
  * EXPERIMENT, not product code: worker/loadgen/open-loop.ts with two changes, to measure a fix.
- * Change 1 has since landed in the product (open-loop.ts); change 2 (no busy-polling) has not.
+ * Change 1 landed in the product and was later narrowed there (open-loop.ts: the wait is charged
+ * only from when every connection was busy); change 2 (no busy-polling) has not landed.
  *
  * 1. Latency is charged from the intended time only for a request that had to wait for a busy
  *    connection (handed out in release(): the server was slow, so no coordinated omission); a

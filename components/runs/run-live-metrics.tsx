@@ -32,82 +32,80 @@ export function RunLiveMetrics({ runId, active, cluster }: { runId: string; acti
   const metrics = query.data;
   if (!metrics) return <div className="empty">The run has not started yet.</div>;
   const { charts, startSeconds } = metrics;
-  const noCadvisor = active
-    ? "No cAdvisor samples for this run's namespace yet: is Prometheus scraping the kubelets?"
-    : "No cAdvisor samples for this run's namespace in Prometheus: is it scraping the kubelets, and does its retention reach back to this run?";
-  const resources = (
-    <div className="row">
-      <MetricChart
-        testId="live-cpu"
-        title="CPU per component"
-        unit="cores"
-        originSeconds={startSeconds}
-        series={[
-          ...charts.cpu_by_component.series,
-          ...charts.host_cpu.series.map((s) => ({ ...s, name: "host (all processes)" })),
-        ]}
-        {...(cluster ? { emptyMessage: noCadvisor } : {})}
-      />
-      <MetricChart
-        testId="live-memory"
-        title="Memory per component"
-        unit="bytes"
-        originSeconds={startSeconds}
-        series={charts.memory_by_component.series}
-        {...(cluster ? { emptyMessage: noCadvisor } : {})}
-      />
-    </div>
-  );
-  if (cluster) {
-    return (
-      <>
-        <div className="toolbar">
-          <h2 style={{ margin: 0 }}>Over time</h2>
-          <span className="muted">
-            {active ? "live from" : "from"} the cluster&apos;s Prometheus (cAdvisor) · step {metrics.stepSeconds} s
-          </span>
-        </div>
-        <div className="notice" data-testid="cluster-run-metrics">
-          CPU is the mean between the last two scrapes of each kubelet (often 30 s apart); node agents are summed over every node
-          here, while the table below measures them on the run&apos;s nodes only. fortio reports latency and throughput when each
-          repetition ends.
-        </div>
-        {resources}
-      </>
-    );
-  }
+  const source = cluster
+    ? `${active ? "live from" : "from"} the cluster's Prometheus (cAdvisor)`
+    : metrics.source === "snapshot"
+      ? "stored snapshot"
+      : active
+        ? "live from Prometheus"
+        : "from Prometheus";
+  // A cluster run's CPU and memory come from cAdvisor: say where to look when there are none.
+  const empty = cluster
+    ? {
+        emptyMessage: active
+          ? "No cAdvisor samples for this run's namespace yet: is Prometheus scraping the kubelets?"
+          : "No cAdvisor samples for this run's namespace in Prometheus: is it scraping the kubelets, and does its retention reach back to this run?",
+      }
+    : {};
   return (
     <>
       <div className="toolbar">
         <h2 style={{ margin: 0 }}>Over time</h2>
         <span className="muted">
-          {metrics.source === "snapshot" ? "stored snapshot" : active ? "live from Prometheus" : "from Prometheus"} · step{" "}
-          {metrics.stepSeconds} s
+          {source} · step {metrics.stepSeconds} s
         </span>
       </div>
+      {cluster ? (
+        <div className="notice" data-testid="cluster-run-metrics">
+          CPU is the mean between the last two scrapes of each kubelet (often 30 s apart); node agents are summed over every node
+          here, while the table below measures them on the run&apos;s nodes only. fortio reports latency and throughput when each
+          repetition ends.
+        </div>
+      ) : (
+        <div className="row">
+          <MetricChart
+            testId="live-latency"
+            title="Latency"
+            unit="seconds"
+            originSeconds={startSeconds}
+            series={[
+              ...charts.latency_p50.series.map((s) => ({ ...s, name: "p50" })),
+              ...charts.latency_p99.series.map((s) => ({ ...s, name: "p99" })),
+            ]}
+          />
+          <MetricChart
+            testId="live-throughput"
+            title="Throughput"
+            unit="requests/s"
+            originSeconds={startSeconds}
+            series={[
+              ...charts.request_rate.series.map((s) => ({ ...s, name: "responses/s" })),
+              ...charts.error_rate.series.map((s) => ({ ...s, name: `errors: ${s.name}` })),
+            ]}
+          />
+        </div>
+      )}
       <div className="row">
         <MetricChart
-          testId="live-latency"
-          title="Latency"
-          unit="seconds"
+          testId="live-cpu"
+          title="CPU per component"
+          unit="cores"
           originSeconds={startSeconds}
           series={[
-            ...charts.latency_p50.series.map((s) => ({ ...s, name: "p50" })),
-            ...charts.latency_p99.series.map((s) => ({ ...s, name: "p99" })),
+            ...charts.cpu_by_component.series,
+            ...charts.host_cpu.series.map((s) => ({ ...s, name: "host (all processes)" })),
           ]}
+          {...empty}
         />
         <MetricChart
-          testId="live-throughput"
-          title="Throughput"
-          unit="requests/s"
+          testId="live-memory"
+          title="Memory per component"
+          unit="bytes"
           originSeconds={startSeconds}
-          series={[
-            ...charts.request_rate.series.map((s) => ({ ...s, name: "responses/s" })),
-            ...charts.error_rate.series.map((s) => ({ ...s, name: `errors: ${s.name}` })),
-          ]}
+          series={charts.memory_by_component.series}
+          {...empty}
         />
       </div>
-      {resources}
       {charts.probe_rate.series.length + charts.probe_p99.series.length > 0 && (
         <div className="row">
           <MetricChart
