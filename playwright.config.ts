@@ -1,6 +1,6 @@
 import { defineConfig } from "@playwright/test";
-import { CHROMIUM_ARGS, chromiumPath } from "./server/reports/pdf";
 import { applyTestEnv } from "./test/test-env";
+import { CHROMIUM_ARGS, chromiumPath } from "./worker/reports/pdf";
 
 const env = applyTestEnv();
 const baseURL = `http://localhost:${env.TEST_PORT}`;

@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { healthyFakeCluster, installFakeMesh } from "../test/integration/fake-cluster";
-import { FakeKubernetesApi, fakeKubeconfigFile, fakeNode } from "../test/integration/fake-kube-api";
+import { healthyFakeCluster, installFakeMesh } from "~/test/fakes/fake-cluster";
+import { FakeKubernetesApi, fakeKubeconfigFile, fakeNode } from "~/test/fakes/fake-kube-api";
 import { E2E_ADMIN, E2E_VIEWER } from "./accounts";
 import { logIn } from "./login";
 

@@ -1,5 +1,5 @@
 import { Counter, Gauge } from "prom-client";
-import { type HistBucket, histogramQuantile, mergeHistograms } from "~/server/domain/bpftrace";
+import { type HistBucket, histogramQuantile, mergeHistograms } from "~/core/parsers/bpftrace";
 import type { LiveMetricsSink, LoadIntervalSample, ProcessSample } from "./backends/types";
 import { workerRegistry } from "./metrics";
 import type { ProbeSample } from "./probes";

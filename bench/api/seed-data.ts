@@ -1,7 +1,7 @@
 import { Rng } from "~/bench/lib/rng";
 import { syntheticLatencyHistogram } from "~/bench/lib/synthetic-histogram";
-import { encodeHistogram, summarize } from "~/server/domain/histogram";
-import type { LatencySummary } from "~/server/domain/result";
+import { encodeHistogram, summarize } from "~/core/histogram";
+import type { LatencySummary } from "~/core/result";
 
 /**
  * The rows of the API bench's database: 10,000 runs shaped like real ones (status mix, meshes,

@@ -13,7 +13,7 @@ const { default: superjson } = await import("superjson");
 const { createCaller } = await import("~/server/api/root");
 const { createInnerContext } = await import("~/server/api/trpc");
 const { db } = await import("~/server/db/client");
-const { decodeHistogram, mergeHistograms, percentileSpectrum, summarize } = await import("~/server/domain/histogram");
+const { decodeHistogram, mergeHistograms, percentileSpectrum, summarize } = await import("~/core/histogram");
 const { runDetail } = await import("~/server/runs/detail");
 const { median } = await import("~/bench/lib/stats");
 

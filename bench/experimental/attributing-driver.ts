@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { createLatencyHistogram, recordLatencyUs } from "~/server/domain/histogram";
+import { createLatencyHistogram, recordLatencyUs } from "~/core/histogram";
 import type { Connection } from "~/worker/loadgen/connection";
 import { DONE, type DriverConfig, LoadDriver } from "~/worker/loadgen/driver";
 import { TIMEOUT } from "~/worker/loadgen/errors";

@@ -7,7 +7,7 @@
  */
 import { expectedStallP99Us } from "~/bench/loadgen/coordinated-omission";
 import { stallProcess } from "~/bench/loadgen/stall";
-import { summarize } from "~/server/domain/histogram";
+import { summarize } from "~/core/histogram";
 import { buildTarget } from "~/worker/loadgen/request";
 import { AttributingOpenLoopDriver } from "./attributing-driver";
 

@@ -2,8 +2,8 @@
 import { performance } from "node:perf_hooks";
 import { Rng } from "~/bench/lib/rng";
 import { syntheticLatencyHistogram } from "~/bench/lib/synthetic-histogram";
+import { encodeHistogram, histogramMean, percentileSpectrum, summarize } from "~/core/histogram";
 import { histogramFromBytes, histogramToBytes } from "~/server/db/histogram-bytes";
-import { encodeHistogram, histogramMean, percentileSpectrum, summarize } from "~/server/domain/histogram";
 
 const h = syntheticLatencyHistogram(new Rng(7), {
   samples: 120_000,

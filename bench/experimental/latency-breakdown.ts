@@ -6,7 +6,7 @@
  *   npx tsx bench/experimental/latency-breakdown.ts <url> <rate> [seconds] [spinUs]
  */
 import { installLatencySplit } from "~/bench/loadgen/latency-split";
-import { summarize } from "~/server/domain/histogram";
+import { summarize } from "~/core/histogram";
 import { runLoad } from "~/worker/loadgen";
 
 const [url = "http://127.0.0.1:18080/", rateArg = "2000", secondsArg = "5", spinArg] = process.argv.slice(2);

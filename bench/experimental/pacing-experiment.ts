@@ -9,7 +9,7 @@ import { fmtUs } from "~/bench/lib/format";
 import { runWrk } from "~/bench/lib/wrk";
 import { pacedScript } from "~/bench/lib/wrk-lua";
 import { pacedDelayMs } from "~/bench/loadgen/plan";
-import { summarize } from "~/server/domain/histogram";
+import { summarize } from "~/core/histogram";
 import { runLoad } from "~/worker/loadgen";
 import { buildTarget } from "~/worker/loadgen/request";
 import { AttributingOpenLoopDriver } from "./attributing-driver";

@@ -1,4 +1,4 @@
-import { createLatencyHistogram, type Histogram, recordLatencyUs, summarize } from "~/server/domain/histogram";
+import { createLatencyHistogram, type Histogram, recordLatencyUs, summarize } from "~/core/histogram";
 import type { Connection } from "~/worker/loadgen/connection";
 import { OpenLoopDriver } from "~/worker/loadgen/open-loop";
 

@@ -3,7 +3,7 @@ import { median } from "~/bench/lib/stats";
 import { errorRow, measuredRow, notMeasuredRow, type Row } from "~/bench/lib/table";
 import { startNginxFixture } from "~/bench/loadgen/nginx-fixture";
 import { runOurs } from "~/bench/loadgen/ours";
-import type { ProbeName } from "~/server/domain/probes";
+import type { ProbeName } from "~/core/probes";
 import { detectCapabilities, startProbe } from "~/worker/probes";
 
 const SECTION = "4";

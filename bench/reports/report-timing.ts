@@ -2,9 +2,9 @@ import { fmtBytes, fmtMs } from "~/bench/lib/format";
 import { median } from "~/bench/lib/stats";
 import { errorRow, measuredRow, type Row } from "~/bench/lib/table";
 import { loadComparison } from "~/server/reports/comparison";
-import { captureEnvironment } from "~/server/reports/environment";
-import { renderReportHtml } from "~/server/reports/html";
-import { printPdf } from "~/server/reports/pdf";
+import { captureEnvironment } from "~/worker/reports/environment";
+import { renderReportHtml } from "~/worker/reports/html";
+import { printPdf } from "~/worker/reports/pdf";
 
 const SECTION = "4";
 

@@ -3,8 +3,8 @@ import { Rng } from "~/bench/lib/rng";
 import { syntheticLatencyHistogram } from "~/bench/lib/synthetic-histogram";
 import { errorRow, measuredRow, type Row } from "~/bench/lib/table";
 import type { RateRun } from "~/bench/loadgen/rate-latency";
-import { encodeHistogram, summarize } from "~/server/domain/histogram";
-import type { IterationResult } from "~/server/domain/result";
+import { encodeHistogram, summarize } from "~/core/histogram";
+import type { IterationResult } from "~/core/result";
 import { storeAndMeasure } from "./store-probe";
 
 const SECTION = "3";

@@ -1,7 +1,7 @@
 import pg from "pg";
+import type { IterationResult } from "~/core/result";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
-import type { IterationResult } from "~/server/domain/result";
 import { runSummary, storeIterationResult } from "~/worker/jobs/store-result";
 
 export interface StoredSize {

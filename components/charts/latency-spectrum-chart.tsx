@@ -1,8 +1,8 @@
 "use client";
 
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatLatencyUs } from "~/components/ui/format";
-import type { SpectrumPoint } from "~/server/domain/histogram";
+import { formatLatencyUs } from "~/core/format/units";
+import type { SpectrumPoint } from "~/core/histogram";
 
 const TICK_LABELS = ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"];
 const TICKS = TICK_LABELS.map((_, nines) => nines);

@@ -1,8 +1,8 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { formatBytes, formatDate } from "~/components/ui/format";
-import type { MeshInstallState } from "~/server/domain/mesh-detection";
+import { formatBytes, formatDate } from "~/core/format/units";
+import type { MeshInstallState } from "~/core/mesh-detection";
 import { useTRPC } from "~/trpc/react";
 
 const STATE_LABEL: Record<MeshInstallState, { text: string; badge: string }> = {

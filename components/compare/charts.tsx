@@ -14,11 +14,11 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatLatencyUs, formatRate } from "~/components/ui/format";
-import type { ComparedRun, Comparison } from "~/server/domain/compare";
-import type { KeyPercentile } from "~/server/domain/stats";
-import { formatLatencyCi, formatRateCi, PERCENTILE_LABELS } from "./format";
-import { componentColors, runColor } from "./palette";
+import type { ComparedRun, Comparison } from "~/core/compare";
+import { formatLatencyCi, formatRateCi, PERCENTILE_LABELS } from "~/core/format/compare";
+import { componentColors, runColor } from "~/core/format/palette";
+import { formatLatencyUs, formatRate } from "~/core/format/units";
+import type { KeyPercentile } from "~/core/stats";
 
 const TOOLTIP_STYLE = { background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" };
 const NINES_LABELS = ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"];

@@ -4,18 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { ReportsPanel } from "~/components/reports/reports-panel";
-import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/components/ui/format";
-import type { BestMetric, ComparedRun, Comparison } from "~/server/domain/compare";
-import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/server/domain/stats";
-import { useTRPC } from "~/trpc/react";
-import {
-  PercentileBarsChart,
-  ProbeHistogramChart,
-  ResourceCompareChart,
-  RunLegend,
-  SpectrumOverlayChart,
-  ThroughputCompareChart,
-} from "./charts";
+import type { BestMetric, ComparedRun, Comparison } from "~/core/compare";
 import {
   formatCores,
   formatLatencyCi,
@@ -25,9 +14,20 @@ import {
   formatSignedLatencyUs,
   formatSignedPercent,
   PERCENTILE_LABELS,
-} from "./format";
+} from "~/core/format/compare";
+import { runColor } from "~/core/format/palette";
+import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
+import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/core/stats";
+import { useTRPC } from "~/trpc/react";
+import {
+  PercentileBarsChart,
+  ProbeHistogramChart,
+  ResourceCompareChart,
+  RunLegend,
+  SpectrumOverlayChart,
+  ThroughputCompareChart,
+} from "./charts";
 import { compareHref } from "./href";
-import { runColor } from "./palette";
 import "./compare.css";
 
 function cls(comparison: Comparison, metric: BestMetric, runId: string, extra = ""): string {

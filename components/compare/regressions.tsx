@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatDate, formatLatencyUs } from "~/components/ui/format";
+import { formatSignedLatencyCi, formatSignedLatencyUs, formatSignedPercent, verdictLabel } from "~/core/format/compare";
+import { formatDate, formatLatencyUs } from "~/core/format/units";
 import { useTRPC } from "~/trpc/react";
-import { formatSignedLatencyCi, formatSignedLatencyUs, formatSignedPercent, verdictLabel } from "./format";
 import { compareHref } from "./href";
 import "./compare.css";
 

@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { formatSignedLatencyCi, formatSignedLatencyUs, formatSignedPercent, verdictLabel } from "~/core/format/compare";
 import { useTRPC } from "~/trpc/react";
-import { formatSignedLatencyCi, formatSignedLatencyUs, formatSignedPercent, verdictLabel } from "./format";
 import { compareHref } from "./href";
 import { verdictClass } from "./regressions";
 import "./compare.css";

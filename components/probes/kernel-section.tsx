@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import type { RunSpec } from "~/server/domain/spec";
+import type { RunSpec } from "~/core/spec";
 import { useTRPC } from "~/trpc/react";
 import { ProbeOverheadNote } from "./probe-overhead";
 import { ProbeResultCard, type StoredProbeResult } from "./probe-result-card";

@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { HistBucket } from "~/server/domain/bpftrace";
+import type { HistBucket } from "~/core/parsers/bpftrace";
 
 function bucketLabel(b: HistBucket, unit: string): string {
   if (b.min === null) return `< ${b.max ?? 0}`;

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { ProgressBar, StatusBadge } from "~/components/runs/status-badge";
-import { formatDate, formatDuration } from "~/components/ui/format";
+import { formatDate, formatDuration } from "~/core/format/units";
 import { useTRPC } from "~/trpc/react";
 import { ProbeResultCard } from "./probe-result-card";
 

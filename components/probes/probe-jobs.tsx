@@ -4,8 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { ProgressBar, StatusBadge } from "~/components/runs/status-badge";
-import { formatDate } from "~/components/ui/format";
-import { PROBE_NAMES, PROBES, type ProbeName } from "~/server/domain/probes";
+import { formatDate } from "~/core/format/units";
+import { PROBE_NAMES, PROBES, type ProbeName } from "~/core/probes";
 import { useTRPC } from "~/trpc/react";
 
 /** Standalone probe jobs: a form for admins and the latest jobs for everyone. */

@@ -3,8 +3,8 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { formatLatencyUs, MISSING } from "~/components/ui/format";
-import type { RunSpec } from "~/server/domain/spec";
+import { formatLatencyUs, MISSING } from "~/core/format/units";
+import type { RunSpec } from "~/core/spec";
 import { useTRPC } from "~/trpc/react";
 
 const pct = (withP: number | null, without: number | null) =>

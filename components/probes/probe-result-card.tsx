@@ -1,8 +1,8 @@
 "use client";
 
 import { MetricChart } from "~/components/charts/metric-chart";
-import { MISSING } from "~/components/ui/format";
-import { mergeHistograms } from "~/server/domain/bpftrace";
+import { MISSING } from "~/core/format/units";
+import { mergeHistograms } from "~/core/parsers/bpftrace";
 import {
   PROBES,
   type ProbeHistogram,
@@ -10,7 +10,7 @@ import {
   type ProbeOverhead,
   type ProbeRunData,
   type ProbeSeries,
-} from "~/server/domain/probes";
+} from "~/core/probes";
 import { ProbeHistogramChart } from "./probe-histogram-chart";
 
 /** A ProbeResult row as the probes router returns it. */

@@ -1,6 +1,6 @@
 "use client";
 
-import { formatBytes, formatDate, formatDuration, MISSING } from "~/components/ui/format";
+import { formatBytes, formatDate, formatDuration, MISSING } from "~/core/format/units";
 import type { RunStatus } from "~/server/db/generated/enums";
 
 export interface ReportRow {

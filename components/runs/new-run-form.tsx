@@ -3,9 +3,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { type BackendKind, meshesFor } from "~/server/domain/meshes";
-import { PROBE_NAMES, PROBES } from "~/server/domain/probes";
-import { runNameSchema, runSpecSchema } from "~/server/domain/spec";
+import { type BackendKind, meshesFor } from "~/core/meshes";
+import { PROBE_NAMES, PROBES } from "~/core/probes";
+import { runNameSchema, runSpecSchema } from "~/core/spec";
 import { errorCode, useTRPC } from "~/trpc/react";
 
 type FieldErrors = Partial<Record<string, string>>;

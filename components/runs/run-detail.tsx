@@ -5,17 +5,9 @@ import { LatencySpectrumChart } from "~/components/charts/latency-spectrum-chart
 import { ThroughputChart } from "~/components/charts/throughput-chart";
 import { RunBaselineControl } from "~/components/compare/run-baseline";
 import { KernelSection } from "~/components/probes/kernel-section";
-import {
-  formatBytes,
-  formatCount,
-  formatDate,
-  formatDuration,
-  formatLatencyUs,
-  formatRate,
-  MISSING,
-} from "~/components/ui/format";
-import type { LatencySummary } from "~/server/domain/result";
-import { latencyTiming } from "~/server/domain/warnings";
+import { formatBytes, formatCount, formatDate, formatDuration, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
+import type { LatencySummary } from "~/core/result";
+import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";

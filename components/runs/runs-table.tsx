@@ -5,11 +5,11 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { compareHref } from "~/components/compare/href";
-import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/components/ui/format";
 import { LoadMore } from "~/components/ui/load-more";
+import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare";
+import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
+import { MESH_PROFILES, type MeshProfile } from "~/core/meshes";
 import { RunStatus } from "~/server/db/generated/enums";
-import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/server/domain/compare";
-import { MESH_PROFILES, type MeshProfile } from "~/server/domain/meshes";
 import { useTRPC } from "~/trpc/react";
 import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";
 

@@ -16,8 +16,8 @@ import {
   detectMeshes,
   type MeshDetectionResult,
   type ObservedWorkload,
-} from "~/server/domain/mesh-detection";
-import { parseQuantity } from "~/server/domain/quantity";
+} from "~/core/mesh-detection";
+import { parseQuantity } from "~/core/quantity";
 import { statusCode } from "./client-node";
 import { defaultKubeConfig } from "./kubeconfig";
 

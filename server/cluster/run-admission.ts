@@ -1,5 +1,5 @@
-import { meshRefusal } from "~/server/domain/mesh-detection";
-import type { KubernetesMesh } from "~/server/domain/mesh-profiles";
+import type { KubernetesMesh } from "~/core/kubernetes-meshes";
+import { meshRefusal } from "~/core/mesh-detection";
 import { type ClusterStatus, clusterStatus } from "./cluster-status";
 
 /**

@@ -1,4 +1,4 @@
-import { decodeHistogram, type Histogram } from "~/server/domain/histogram";
+import { decodeHistogram, type Histogram } from "~/core/histogram";
 
 /**
  * RunResult.histogram holds the raw compressed HDR bytes (base64 text would cost a third more);

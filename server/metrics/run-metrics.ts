@@ -1,9 +1,9 @@
+import { liveComponentQueries } from "~/core/cadvisor-queries";
+import { CLIENT_NAME, runNamespaceName, SERVER_NAME } from "~/core/cluster-names";
+import { isKubernetesMesh, KUBERNETES_MESH_PROFILES } from "~/core/kubernetes-meshes";
+import type { BackendKind, MeshProfile } from "~/core/meshes";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
-import { liveComponentQueries } from "~/server/domain/cadvisor-queries";
-import { CLIENT_NAME, runNamespaceName, SERVER_NAME } from "~/server/domain/cluster-names";
-import { isKubernetesMesh, KUBERNETES_MESH_PROFILES } from "~/server/domain/mesh-profiles";
-import type { BackendKind, MeshProfile } from "~/server/domain/meshes";
 import { env } from "~/server/env";
 import { queryRange } from "./prometheus";
 import {

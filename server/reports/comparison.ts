@@ -1,7 +1,5 @@
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
-import { db } from "~/server/db/client";
-import { histogramFromBytes } from "~/server/db/histogram-bytes";
 import {
   buildComparison,
   type CompareRunInput,
@@ -12,9 +10,11 @@ import {
   type RunStatisticsOf,
   regression,
   statisticsOfRun,
-} from "~/server/domain/compare";
-import type { ComponentUsage } from "~/server/domain/result";
-import { runSpecSchema } from "~/server/domain/spec";
+} from "~/core/compare";
+import type { ComponentUsage } from "~/core/result";
+import { runSpecSchema } from "~/core/spec";
+import { db } from "~/server/db/client";
+import { histogramFromBytes } from "~/server/db/histogram-bytes";
 
 /**
  * Loads runs from PostgreSQL into the pure comparison builder. Shared by the compare page's

@@ -1,5 +1,5 @@
+import type { RunSpecInput } from "~/core/spec";
 import { db } from "~/server/db/client";
-import type { RunSpecInput } from "~/server/domain/spec";
 import { createRun } from "./service";
 
 const DEMO_BASE = {

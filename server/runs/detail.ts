@@ -1,9 +1,9 @@
+import { mergeHistograms, percentileSpectrum, summarize } from "~/core/histogram";
+import type { ComponentUsage } from "~/core/result";
+import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
 import type { Backend, RunStatus } from "~/server/db/generated/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
-import { mergeHistograms, percentileSpectrum, summarize } from "~/server/domain/histogram";
-import type { ComponentUsage } from "~/server/domain/result";
-import { runSpecSchema } from "~/server/domain/spec";
 
 /** The columns of a run the run page shows, with its creator's name (what the SQL below selects). */
 export interface RunDetailRow {

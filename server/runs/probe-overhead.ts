@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
+import type { ComponentUsage } from "~/core/result";
+import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
-import type { ComponentUsage } from "~/server/domain/result";
-import { runSpecSchema } from "~/server/domain/spec";
 
 interface Figures {
   p50Us: number | null;

@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
+import { isKubernetesMesh } from "~/core/kubernetes-meshes";
+import { type RunSpecInput, runSpecSchema } from "~/core/spec";
 import { recordAudit } from "~/server/audit";
 import { clusterRunRefusal } from "~/server/cluster/run-admission";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
 import type { RunStatus } from "~/server/db/generated/enums";
-import { isKubernetesMesh } from "~/server/domain/mesh-profiles";
-import { type RunSpecInput, runSpecSchema } from "~/server/domain/spec";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
 
 export interface CreateRunInput {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ProbeRunData } from "~/core/probes";
+import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
-import type { ProbeRunData } from "~/server/domain/probes";
-import { runSpecSchema } from "~/server/domain/spec";
 import { runQueue } from "~/server/queue/run-queue";
 import { probeOverhead } from "~/server/runs/probe-overhead";
 import { createBackend } from "~/worker/backends";

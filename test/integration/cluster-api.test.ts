@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { RunSpecInput } from "~/core/spec";
 import { db } from "~/server/db/client";
-import type { RunSpecInput } from "~/server/domain/spec";
-import { installFakeMesh } from "./fake-cluster";
-import { FakeKubernetesApi, fakeKubeconfigFile } from "./fake-kube-api";
+import { installFakeMesh } from "~/test/fakes/fake-cluster";
+import { FakeKubernetesApi, fakeKubeconfigFile } from "~/test/fakes/fake-kube-api";
 import { callerFor, createUser, sessionFor } from "./helpers";
 
 /**

@@ -4,14 +4,14 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunWorkload } from "~/server/domain/cadvisor-queries";
-import { runNamespaceName } from "~/server/domain/cluster-names";
-import { KUBERNETES_MESH_PROFILES, type ResourceTarget } from "~/server/domain/mesh-profiles";
-import type { ComponentUsage } from "~/server/domain/result";
+import type { RunWorkload } from "~/core/cadvisor-queries";
+import { runNamespaceName } from "~/core/cluster-names";
+import { KUBERNETES_MESH_PROFILES, type ResourceTarget } from "~/core/kubernetes-meshes";
+import type { ComponentUsage } from "~/core/result";
 import { queryInstant } from "~/server/metrics/prometheus";
 import { type MetricChart, queryRunMetrics } from "~/server/metrics/run-metrics";
+import { type FakeContainerSeries, FakeKubeletCadvisor } from "~/test/fakes/fake-kubelet-cadvisor";
 import { measureComponentResources } from "~/worker/backends/kubernetes/component-resources";
-import { type FakeContainerSeries, FakeKubeletCadvisor } from "./fake-kubelet-cadvisor";
 
 /**
  * Component CPU and memory measured by a REAL Prometheus (its own instance, 1 s scrapes) from the

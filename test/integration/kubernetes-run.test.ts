@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runNamespaceName } from "~/core/cluster-names";
+import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
-import { runNamespaceName } from "~/server/domain/cluster-names";
-import { runSpecSchema } from "~/server/domain/spec";
 import { runQueue } from "~/server/queue/run-queue";
 import { runDetail } from "~/server/runs/detail";
+import { healthyFakeCluster, installFakeMesh } from "~/test/fakes/fake-cluster";
+import { FakeKubernetesApi, fakeKubeConfig, fakeNode } from "~/test/fakes/fake-kube-api";
 import { KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
 import { processBenchmark } from "~/worker/jobs/benchmark";
 import { sweepLeftoverNamespaces } from "~/worker/jobs/cluster-janitor";
-import { healthyFakeCluster, installFakeMesh } from "./fake-cluster";
-import { FakeKubernetesApi, fakeKubeConfig, fakeNode } from "./fake-kube-api";
 
 /**
  * A Kubernetes run from QUEUED to SUCCEEDED through the worker's benchmark job and the real

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ProbeRunMeasured, ProbeRunResult } from "~/server/domain/probes";
+import type { ProbeRunMeasured, ProbeRunResult } from "~/core/probes";
 import { detectCapabilities } from "~/worker/probes/capabilities";
 import { runProbeFor, startProbe } from "~/worker/probes/runner";
 import type { ProbeSample } from "~/worker/probes/types";

@@ -4,21 +4,21 @@ import os from "node:os";
 import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatLatencyUs } from "~/components/ui/format";
+import type { Comparison } from "~/core/compare";
+import { comparisonCsv, smpDocument } from "~/core/exports";
+import { formatLatencyUs } from "~/core/format/units";
+import { createLatencyHistogram, encodeHistogram } from "~/core/histogram";
+import { type RunSpecInput, runSpecSchema } from "~/core/spec";
+import { bucketGrid } from "~/core/stats";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
-import type { Comparison } from "~/server/domain/compare";
-import { comparisonCsv, smpDocument } from "~/server/domain/exports";
-import { createLatencyHistogram, encodeHistogram } from "~/server/domain/histogram";
-import { type RunSpecInput, runSpecSchema } from "~/server/domain/spec";
-import { bucketGrid } from "~/server/domain/stats";
 import { reportQueue } from "~/server/queue/report-queue";
 import { loadComparison } from "~/server/reports/comparison";
-import { reportSections } from "~/server/reports/html";
 import { LocalBackend } from "~/worker/backends/local/local-backend";
 import { processBenchmark } from "~/worker/jobs/benchmark";
 import { processReport, type ReportTimings, reconcileReports } from "~/worker/jobs/report";
+import { reportSections } from "~/worker/reports/html";
 import { callerFor, createUser, sessionFor } from "./helpers";
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarize } from "~/core/histogram";
+import type { IterationResult } from "~/core/result";
+import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
-import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarize } from "~/server/domain/histogram";
-import type { IterationResult } from "~/server/domain/result";
-import { runSpecSchema } from "~/server/domain/spec";
 import { runDetail, toRunDetail } from "~/server/runs/detail";
 import { storeIterationResult } from "~/worker/jobs/store-result";
 import { createUser } from "./helpers";

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { RunSpecInput } from "~/core/spec";
 import { db } from "~/server/db/client";
-import type { RunSpecInput } from "~/server/domain/spec";
 import { runQueue } from "~/server/queue/run-queue";
 import { callerFor, createUser, sessionFor } from "./helpers";
 

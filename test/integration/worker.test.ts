@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ComponentUsage } from "~/core/result";
+import type { RunSpecInput } from "~/core/spec";
 import { db } from "~/server/db/client";
-import type { ComponentUsage } from "~/server/domain/result";
-import type { RunSpecInput } from "~/server/domain/spec";
 import { runQueue } from "~/server/queue/run-queue";
 import { callerFor, createUser, sessionFor, waitFor } from "./helpers";
 import { processesMentioning, startWorker, type WorkerProcess } from "./processes";

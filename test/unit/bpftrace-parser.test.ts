@@ -10,7 +10,7 @@ import {
   mergeHistograms,
   parseBpftraceLine,
   parseBpftraceOutput,
-} from "~/server/domain/bpftrace";
+} from "~/core/parsers/bpftrace";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/bpftrace");
 const fixture = (name: string) => parseBpftraceOutput(readFileSync(path.join(fixtures, name), "utf8"));

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { componentQueries, liveComponentQueries } from "~/server/domain/cadvisor-queries";
-import { KUBERNETES_MESH_PROFILES } from "~/server/domain/mesh-profiles";
+import { componentQueries, liveComponentQueries } from "~/core/cadvisor-queries";
+import { KUBERNETES_MESH_PROFILES } from "~/core/kubernetes-meshes";
 
 /**
  * The generated PromQL evaluated by the real Prometheus engine: `promtool test rules` on synthetic

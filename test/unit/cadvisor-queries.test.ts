@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { componentQueries, type RunWorkload, regexLiteral, windowSeconds } from "~/server/domain/cadvisor-queries";
-import { KUBERNETES_MESH_PROFILES } from "~/server/domain/mesh-profiles";
+import { componentQueries, type RunWorkload, regexLiteral, windowSeconds } from "~/core/cadvisor-queries";
+import { KUBERNETES_MESH_PROFILES } from "~/core/kubernetes-meshes";
 
 const apps = { client: "fortio-client", server: "fortio-server" };
 const labels = { job: "kubelet", nodeLabel: "node" };

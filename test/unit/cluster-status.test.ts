@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readClusterStatus } from "~/server/cluster/cluster-status";
-import { installFakeMesh } from "../integration/fake-cluster";
-import { FakeKubernetesApi, fakeKubeConfig, fakeNode } from "../integration/fake-kube-api";
+import { installFakeMesh } from "~/test/fakes/fake-cluster";
+import { FakeKubernetesApi, fakeKubeConfig, fakeNode } from "~/test/fakes/fake-kube-api";
 
 /** cluster.status's reader driven through @kubernetes/client-node against FakeKubernetesApi (a fake; no API server runs here). */
 let fake: FakeKubernetesApi | null = null;

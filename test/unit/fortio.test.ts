@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { decodeHistogram } from "~/core/histogram";
 import {
   FELL_BEHIND_RATIO,
   fortioErrors,
@@ -8,8 +9,7 @@ import {
   parseFortioJson,
   parseFortioOutput,
   parseRequestedQps,
-} from "~/server/domain/fortio";
-import { decodeHistogram } from "~/server/domain/histogram";
+} from "~/core/parsers/fortio";
 
 const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, "../fixtures/fortio", `${name}.json`), "utf8");
 

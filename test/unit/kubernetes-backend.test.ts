@@ -1,13 +1,13 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runNamespaceName } from "~/server/domain/cluster-names";
-import { decodeHistogram } from "~/server/domain/histogram";
-import type { KubernetesMesh } from "~/server/domain/mesh-profiles";
-import { runSpecSchema } from "~/server/domain/spec";
+import { runNamespaceName } from "~/core/cluster-names";
+import { decodeHistogram } from "~/core/histogram";
+import type { KubernetesMesh } from "~/core/kubernetes-meshes";
+import { runSpecSchema } from "~/core/spec";
+import { healthyFakeCluster, installFakeMesh } from "~/test/fakes/fake-cluster";
+import { FakeKubernetesApi, type FakeKubernetesApiOptions, fakeKubeConfig, fakeNode } from "~/test/fakes/fake-kube-api";
 import { chooseClientNode, deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
 import type { BackendContext } from "~/worker/backends/types";
-import { healthyFakeCluster, installFakeMesh } from "../integration/fake-cluster";
-import { FakeKubernetesApi, type FakeKubernetesApiOptions, fakeKubeConfig, fakeNode } from "../integration/fake-kube-api";
 
 /**
  * The cluster backend driven through @kubernetes/client-node against FakeKubernetesApi (an

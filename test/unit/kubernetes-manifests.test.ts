@@ -5,16 +5,16 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { describe, expect, it } from "vitest";
-import { CLIENT_NAME, runNamespaceName, SERVER_NAME, shortRunId } from "~/server/domain/cluster-names";
+import { CLIENT_NAME, runNamespaceName, SERVER_NAME, shortRunId } from "~/core/cluster-names";
 import {
   isKubernetesMesh,
   KUBERNETES_MESH_PROFILES,
   KUBERNETES_MESHES,
   kubernetesMeshProfile,
   podMeetsReadiness,
-} from "~/server/domain/mesh-profiles";
-import { MESH_PROFILES, MESHES } from "~/server/domain/meshes";
-import { type RunSpecInput, runSpecSchema } from "~/server/domain/spec";
+} from "~/core/kubernetes-meshes";
+import { MESH_PROFILES, MESHES } from "~/core/meshes";
+import { type RunSpecInput, runSpecSchema } from "~/core/spec";
 import { clientJob, DEFAULT_FORTIO_IMAGE, fortioLoadArgs, runManifests } from "~/worker/backends/kubernetes/manifests";
 
 const runId = "cmh3x9y2k0000abcd1234efgh";

@@ -4,10 +4,10 @@ import { BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ProbeName, ProbeRunResult } from "~/server/domain/probes";
+import type { ProbeName, ProbeRunResult } from "~/core/probes";
+import { FakeKubernetesApi, fakeKubeConfig, type KubeObject } from "~/test/fakes/fake-kube-api";
 import { type NodeProbesOptions, startNodeProbes } from "~/worker/backends/kubernetes/node-probes";
 import type { ProbeSample } from "~/worker/probes/types";
-import { FakeKubernetesApi, fakeKubeConfig, type KubeObject } from "../integration/fake-kube-api";
 
 /**
  * Probes on cluster nodes driven through @kubernetes/client-node against FakeKubernetesApi (an

@@ -3,11 +3,11 @@ import path from "node:path";
 import { loadAllYaml } from "@kubernetes/client-node";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { afterEach, describe, expect, it } from "vitest";
+import { runSpecSchema } from "~/core/spec";
 import { readClusterStatus } from "~/server/cluster/cluster-status";
-import { runSpecSchema } from "~/server/domain/spec";
+import { healthyFakeCluster, installFakeMesh } from "~/test/fakes/fake-cluster";
+import { FakeKubernetesApi, fakeKubeConfig, fakeNode, type RecordedRequest } from "~/test/fakes/fake-kube-api";
 import { deleteLeftoverNamespaces, KubernetesBackend } from "~/worker/backends/kubernetes/kubernetes-backend";
-import { healthyFakeCluster, installFakeMesh } from "../integration/fake-cluster";
-import { FakeKubernetesApi, fakeKubeConfig, fakeNode, type RecordedRequest } from "../integration/fake-kube-api";
 
 /**
  * k8s/rbac grants the worker exactly what it uses: every request the cluster page, a Cilium run

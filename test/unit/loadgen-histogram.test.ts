@@ -7,7 +7,7 @@ import {
   percentileSpectrum,
   recordLatencyUs,
   summarize,
-} from "~/server/domain/histogram";
+} from "~/core/histogram";
 
 /** HDR at 3 significant digits: any reported value is within 0.1% of the true one. */
 function near(actual: number | undefined, expected: number): void {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  type ClusterInventory,
-  detectMeshes,
-  imageTag,
-  meshRefusal,
-  type ObservedWorkload,
-} from "~/server/domain/mesh-detection";
-import { parseQuantity } from "~/server/domain/quantity";
+import { type ClusterInventory, detectMeshes, imageTag, meshRefusal, type ObservedWorkload } from "~/core/mesh-detection";
+import { parseQuantity } from "~/core/quantity";
 
 /** Workloads as the default installs create them (names, namespaces, images). */
 const workload = (w: Partial<ObservedWorkload> & Pick<ObservedWorkload, "kind" | "namespace" | "name">): ObservedWorkload => ({

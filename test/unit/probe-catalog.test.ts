@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PROBE_NAMES, PROBES } from "~/server/domain/probes";
+import { PROBE_NAMES, PROBES } from "~/core/probes";
 import { buildProbeProgram } from "~/worker/probes/build";
 import { PROBE_DEFINITIONS } from "~/worker/probes/catalog";
 import { resolveScope } from "~/worker/probes/scope";

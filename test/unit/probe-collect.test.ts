@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROBE_NAMES, type ProbeName } from "~/server/domain/probes";
+import { PROBE_NAMES, type ProbeName } from "~/core/probes";
 import { PROBE_DEFINITIONS } from "~/worker/probes/catalog";
 import { collectProbeLog } from "~/worker/probes/collect";
 import type { ProbeSample } from "~/worker/probes/types";

@@ -1,7 +1,7 @@
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { describe, expect, it } from "vitest";
-import { PROBE_NAMES } from "~/server/domain/probes";
+import { PROBE_NAMES } from "~/core/probes";
 import { DEFAULT_BPFTRACE_IMAGE, probeKubernetesObjects } from "~/worker/probes/kubernetes";
 
 const base = { runId: "cmh3x9y2k0000abcd1234efgh", nodeName: "worker-2.example.internal", durationSeconds: 60 };

@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildComparison, type CompareRunInput } from "~/server/domain/compare";
-import {
-  COMPARISON_CSV_COLUMNS,
-  comparisonCsv,
-  comparisonJson,
-  type JsonValue,
-  smpDocument,
-  toYaml,
-} from "~/server/domain/exports";
-import { createLatencyHistogram, recordLatencyUs } from "~/server/domain/histogram";
-import { runSpecSchema } from "~/server/domain/spec";
+import { buildComparison, type CompareRunInput } from "~/core/compare";
+import { COMPARISON_CSV_COLUMNS, comparisonCsv, comparisonJson, type JsonValue, smpDocument, toYaml } from "~/core/exports";
+import { createLatencyHistogram, recordLatencyUs } from "~/core/histogram";
+import { runSpecSchema } from "~/core/spec";
 
 function run(id: string, name: string, mesh: "baseline" | "nginx", valuesUs: number[]): CompareRunInput {
   const h = createLatencyHistogram();

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatLatencyUs } from "~/components/ui/format";
-import { buildComparison, type CompareRunInput } from "~/server/domain/compare";
-import { createLatencyHistogram, recordLatencyUs } from "~/server/domain/histogram";
-import { runSpecSchema } from "~/server/domain/spec";
-import { sampleNormal, seededRng } from "~/server/domain/stats";
-import { renderReportHtml, reportSections } from "~/server/reports/html";
-import { escapeHtml, html } from "~/server/reports/html-template";
+import { buildComparison, type CompareRunInput } from "~/core/compare";
+import { formatLatencyUs } from "~/core/format/units";
+import { createLatencyHistogram, recordLatencyUs } from "~/core/histogram";
+import { runSpecSchema } from "~/core/spec";
+import { sampleNormal, seededRng } from "~/core/stats";
 import { contentDisposition, slugify } from "~/server/reports/http";
-import { niceTicks } from "~/server/reports/svg-charts";
+import { renderReportHtml, reportSections } from "~/worker/reports/html";
+import { escapeHtml, html } from "~/worker/reports/html-template";
+import { niceTicks } from "~/worker/reports/svg-charts";
 
 function run(id: string, name: string, mesh: "baseline" | "nginx", scale: number, withProbe: boolean): CompareRunInput {
   const rng = seededRng(id.length);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { meshesFor } from "~/server/domain/meshes";
-import { repetitionSeconds, runSpecSchema } from "~/server/domain/spec";
+import { meshesFor } from "~/core/meshes";
+import { repetitionSeconds, runSpecSchema } from "~/core/spec";
 
 describe("run spec validation", () => {
   it("fills sensible defaults", () => {

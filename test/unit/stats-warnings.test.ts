@@ -6,11 +6,11 @@ import {
   type RunStatisticsOf,
   regression,
   statisticsOfRun,
-} from "~/server/domain/compare";
-import { createLatencyHistogram, recordLatencyUs } from "~/server/domain/histogram";
-import { type RunSpec, runSpecSchema } from "~/server/domain/spec";
-import { sampleNormal, seededRng } from "~/server/domain/stats";
-import { comparisonWarnings, loadGeneratorOf, type WarningRun } from "~/server/domain/warnings";
+} from "~/core/compare";
+import { createLatencyHistogram, recordLatencyUs } from "~/core/histogram";
+import { type RunSpec, runSpecSchema } from "~/core/spec";
+import { sampleNormal, seededRng } from "~/core/stats";
+import { comparisonWarnings, loadGeneratorOf, type WarningRun } from "~/core/warnings";
 
 function spec(extra: Partial<RunSpec> = {}): RunSpec {
   return runSpecSchema.parse({ mesh: "baseline", rate: 1000, connections: 16, durationSeconds: 30, warmupSeconds: 5, ...extra });

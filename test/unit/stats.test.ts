@@ -10,7 +10,7 @@ import {
   percentileSpectrum,
   recordLatencyUs,
   summarize,
-} from "~/server/domain/histogram";
+} from "~/core/histogram";
 import {
   bootstrapRun,
   bootstrapTInterval,
@@ -26,7 +26,7 @@ import {
   tailSamples,
   valueAtRank,
   verdictFor,
-} from "~/server/domain/stats";
+} from "~/core/stats";
 
 /** Log-normal latencies (µs): a realistic right-skewed shape with known quantiles. */
 const MU = Math.log(800);

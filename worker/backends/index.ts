@@ -1,4 +1,4 @@
-import type { RunSpec } from "~/server/domain/spec";
+import type { RunSpec } from "~/core/spec";
 import { env } from "~/server/env";
 import { KubernetesBackend } from "./kubernetes/kubernetes-backend";
 import { LocalBackend } from "./local/local-backend";

@@ -1,6 +1,6 @@
-import type { ProbeRunResult } from "~/server/domain/probes";
-import type { IterationResult } from "~/server/domain/result";
-import type { RunSpec } from "~/server/domain/spec";
+import type { ProbeRunResult } from "~/core/probes";
+import type { IterationResult } from "~/core/result";
+import type { RunSpec } from "~/core/spec";
 import type { LoadIntervalSample } from "~/worker/loadgen";
 import type { ProbeSample } from "~/worker/probes";
 

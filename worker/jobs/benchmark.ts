@@ -1,7 +1,7 @@
+import type { ProbeRunResult } from "~/core/probes";
+import type { IterationResult } from "~/core/result";
+import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
-import type { ProbeRunResult } from "~/server/domain/probes";
-import type { IterationResult } from "~/server/domain/result";
-import { runSpecSchema } from "~/server/domain/spec";
 import type { Capability } from "~/worker/probes";
 import type { Backend, BackendContext, LiveMetricsSink } from "../backends/types";
 import { probeCapability, startProbeSession } from "./probe-session";

@@ -1,5 +1,5 @@
+import { isProbeName } from "~/core/probes";
 import { db } from "~/server/db/client";
-import { isProbeName } from "~/server/domain/probes";
 import { type Capability, runProbeFor } from "~/worker/probes";
 import { probeCapability, unavailableProbeResult } from "./probe-session";
 import { storeProbeResult } from "./store-probe-result";

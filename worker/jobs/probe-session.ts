@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { ProbeName, ProbeRunResult } from "~/server/domain/probes";
+import type { ProbeName, ProbeRunResult } from "~/core/probes";
 import { type Capability, detectCapabilities, type ProbeSample, startProbe } from "~/worker/probes";
 
 export interface ProbeSessionOptions {

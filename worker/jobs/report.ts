@@ -4,9 +4,9 @@ import { env } from "~/server/env";
 import { createRedis } from "~/server/queue/redis";
 import { enqueueReport, REPORT_QUEUE_NAME, type ReportJobData, reportQueue } from "~/server/queue/report-queue";
 import { ComparisonError, loadComparison } from "~/server/reports/comparison";
-import { captureEnvironment, type ReportEnvironment } from "~/server/reports/environment";
-import { renderReportHtml } from "~/server/reports/html";
-import { printPdf } from "~/server/reports/pdf";
+import { captureEnvironment, type ReportEnvironment } from "~/worker/reports/environment";
+import { renderReportHtml } from "~/worker/reports/html";
+import { printPdf } from "~/worker/reports/pdf";
 
 export interface ReportJobDeps {
   /** Aborted when the worker shuts down. */

@@ -1,6 +1,6 @@
+import type { ProbeRunResult } from "~/core/probes";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
-import type { ProbeRunResult } from "~/server/domain/probes";
 
 export interface ProbeResultOwner {
   runId?: string;

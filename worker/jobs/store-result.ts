@@ -1,8 +1,8 @@
+import { mergeHistograms, summarize } from "~/core/histogram";
+import type { IterationResult } from "~/core/result";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
 import { histogramFromBytes, histogramToBytes } from "~/server/db/histogram-bytes";
-import { mergeHistograms, summarize } from "~/server/domain/histogram";
-import type { IterationResult } from "~/server/domain/result";
 
 function errorTotal(errors: Record<string, number>): number {
   return Object.values(errors).reduce((a, b) => a + b, 0);

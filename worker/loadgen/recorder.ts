@@ -1,4 +1,4 @@
-import { createLatencyHistogram, type Histogram, recordLatencyUs } from "~/server/domain/histogram";
+import { createLatencyHistogram, type Histogram, recordLatencyUs } from "~/core/histogram";
 import type { LoadIntervalSample } from "./types";
 
 /**

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { encodeHistogram, summarize } from "~/server/domain/histogram";
+import { encodeHistogram, summarize } from "~/core/histogram";
 import { ClosedLoopDriver } from "./closed-loop";
 import type { DriverConfig, LoadDriver } from "./driver";
 import { OpenLoopDriver } from "./open-loop";

@@ -1,5 +1,5 @@
-import type { Histogram } from "~/server/domain/histogram";
-import type { LatencySummary } from "~/server/domain/result";
+import type { Histogram } from "~/core/histogram";
+import type { LatencySummary } from "~/core/result";
 
 export type LoadMode = "open" | "closed";
 

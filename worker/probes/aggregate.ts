@@ -1,5 +1,5 @@
-import { type HistBucket, histogramCount, histogramQuantile, mergeHistograms } from "~/server/domain/bpftrace";
-import type { Labels, ProbeHistogram, ProbeMeta, ProbeRunData, ProbeSeries, ProbeTotal } from "~/server/domain/probes";
+import { type HistBucket, histogramCount, histogramQuantile, mergeHistograms } from "~/core/parsers/bpftrace";
+import type { Labels, ProbeHistogram, ProbeMeta, ProbeRunData, ProbeSeries, ProbeTotal } from "~/core/probes";
 import { round, roundOrNull } from "./summary-helpers";
 import type { ProbeSample } from "./types";
 

@@ -1,4 +1,4 @@
-import type { ProbeName, ProbeScope } from "~/server/domain/probes";
+import type { ProbeName, ProbeScope } from "~/core/probes";
 import { PROBE_DEFINITIONS } from "./catalog";
 import { renderProgram } from "./program";
 import { resolveScope } from "./scope";

@@ -1,4 +1,4 @@
-import type { ProbeName } from "~/server/domain/probes";
+import type { ProbeName } from "~/core/probes";
 import { runqlat } from "./programs/runqlat";
 import { schedSwitches } from "./programs/sched-switches";
 import { softirq } from "./programs/softirq";

@@ -1,5 +1,5 @@
-import { createLineSplitter, parseBpftraceLine } from "~/server/domain/bpftrace";
-import type { ProbeName } from "~/server/domain/probes";
+import { createLineSplitter, parseBpftraceLine } from "~/core/parsers/bpftrace";
+import type { ProbeName } from "~/core/probes";
 import { ProbeAggregator, type RunAggregate } from "./aggregate";
 import { PROBE_DEFINITIONS } from "./catalog";
 import { IntervalAssembler, type RawInterval, type StreamStats } from "./intervals";

@@ -1,4 +1,4 @@
-import type { BpftraceRecord } from "~/server/domain/bpftrace";
+import type { BpftraceRecord } from "~/core/parsers/bpftrace";
 import { parseMarker } from "./markers";
 
 /**

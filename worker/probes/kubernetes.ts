@@ -1,6 +1,6 @@
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
-import type { ProbeName } from "~/server/domain/probes";
+import type { ProbeName } from "~/core/probes";
 import { buildProbeProgram } from "./build";
 import type { ProbeScopeInput } from "./types";
 

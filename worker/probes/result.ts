@@ -1,4 +1,4 @@
-import type { ProbeDiagnostics, ProbeName, ProbeRunMeasured, ProbeRunResult, ProbeScope } from "~/server/domain/probes";
+import type { ProbeDiagnostics, ProbeName, ProbeRunMeasured, ProbeRunResult, ProbeScope } from "~/core/probes";
 import { PROBE_DEFINITIONS } from "./catalog";
 import type { ProbeCollector } from "./collect";
 

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { ProbeName, ProbeRunResult } from "~/server/domain/probes";
+import type { ProbeName, ProbeRunResult } from "~/core/probes";
 import { buildProbeProgram } from "./build";
 import { detectCapabilities } from "./capabilities";
 import { PROBE_DEFINITIONS } from "./catalog";

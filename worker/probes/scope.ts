@@ -1,4 +1,4 @@
-import type { ProbeMeta, ProbeScope } from "~/server/domain/probes";
+import type { ProbeMeta, ProbeScope } from "~/core/probes";
 import type { ProbeScopeInput } from "./types";
 
 /**

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import type { ProbeDiagnostics } from "~/server/domain/probes";
+import type { ProbeDiagnostics } from "~/core/probes";
 import type { BuiltProgram } from "./build";
 import { ProbeCollector } from "./collect";
 import { bpfProgramStats, bpfStatsEnabled, processCpuSeconds } from "./overhead";

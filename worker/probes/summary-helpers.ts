@@ -1,5 +1,5 @@
-import { histogramQuantile } from "~/server/domain/bpftrace";
-import type { Labels } from "~/server/domain/probes";
+import { histogramQuantile } from "~/core/parsers/bpftrace";
+import type { Labels } from "~/core/probes";
 import type { RunAggregate } from "./aggregate";
 
 /** Reading a run's aggregate back for summary figures (full totals, never the truncated top-N). */

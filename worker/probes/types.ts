@@ -1,5 +1,5 @@
-import type { HistBucket } from "~/server/domain/bpftrace";
-import type { Labels, ProbeMeta, ProbeName, ProbeScope } from "~/server/domain/probes";
+import type { HistBucket } from "~/core/parsers/bpftrace";
+import type { Labels, ProbeMeta, ProbeName, ProbeScope } from "~/core/probes";
 import type { RunAggregate } from "./aggregate";
 import type { IntervalMaps } from "./intervals";
 

@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare";
+import { MESH_PROFILES } from "~/core/meshes";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";
-import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/server/domain/compare";
-import { MESH_PROFILES } from "~/server/domain/meshes";
 import {
   COMPARABLE_STATUS,
   ComparisonError,

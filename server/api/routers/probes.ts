@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { PROBE_NAMES } from "~/core/probes";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";
-import { PROBE_NAMES } from "~/server/domain/probes";
 import { enqueueProbeJob } from "~/server/queue/probe-queue";
 import { probeOverhead } from "~/server/runs/probe-overhead";
 

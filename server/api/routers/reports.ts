@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { MAX_COMPARE_RUNS, pickBaseline } from "~/core/compare";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";
 import { ReportFormat } from "~/server/db/generated/enums";
-import { MAX_COMPARE_RUNS, pickBaseline } from "~/server/domain/compare";
 import { enqueueReport } from "~/server/queue/report-queue";
 import { COMPARABLE_STATUS } from "~/server/reports/comparison";
 

@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { MESH_PROFILES, meshesFor } from "~/core/meshes";
+import { runNameSchema, runSpecSchema } from "~/core/spec";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { db, Prisma } from "~/server/db/client";
 import { type Backend, RunStatus } from "~/server/db/generated/enums";
-import { MESH_PROFILES, meshesFor } from "~/server/domain/meshes";
-import { runNameSchema, runSpecSchema } from "~/server/domain/spec";
 import { runDetail } from "~/server/runs/detail";
 import { cancelRun, createRun } from "~/server/runs/service";
 

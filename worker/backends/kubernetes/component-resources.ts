@@ -1,7 +1,7 @@
-import { type CadvisorLabels, type ComponentQuery, componentQueries, type RunWorkload } from "~/server/domain/cadvisor-queries";
-import { CLIENT_NAME, SERVER_NAME } from "~/server/domain/cluster-names";
-import type { ResourceTarget } from "~/server/domain/mesh-profiles";
-import type { ComponentUsage } from "~/server/domain/result";
+import { type CadvisorLabels, type ComponentQuery, componentQueries, type RunWorkload } from "~/core/cadvisor-queries";
+import { CLIENT_NAME, SERVER_NAME } from "~/core/cluster-names";
+import type { ResourceTarget } from "~/core/kubernetes-meshes";
+import type { ComponentUsage } from "~/core/result";
 import { env } from "~/server/env";
 import { queryInstant } from "~/server/metrics/prometheus";
 

@@ -13,14 +13,14 @@ import {
   type V1Service,
   type V1ServiceAccount,
 } from "@kubernetes/client-node";
+import { CLIENT_NAME, SERVER_NAME } from "~/core/cluster-names";
+import { type KubernetesMeshProfile, podMeetsReadiness } from "~/core/kubernetes-meshes";
+import { detectMesh, meshRefusal } from "~/core/mesh-detection";
+import { parseFortioJson } from "~/core/parsers/fortio";
+import type { ProbeRunResult } from "~/core/probes";
 import { asBody, statusCode } from "~/server/cluster/client-node";
 import { readInventory } from "~/server/cluster/cluster-status";
 import { defaultKubeConfig } from "~/server/cluster/kubeconfig";
-import { CLIENT_NAME, SERVER_NAME } from "~/server/domain/cluster-names";
-import { parseFortioJson } from "~/server/domain/fortio";
-import { detectMesh, meshRefusal } from "~/server/domain/mesh-detection";
-import { type KubernetesMeshProfile, podMeetsReadiness } from "~/server/domain/mesh-profiles";
-import type { ProbeRunResult } from "~/server/domain/probes";
 import type { Backend, BackendContext, IterationOutcome } from "../types";
 import { measureComponentResources } from "./component-resources";
 import { clientJob, LABEL_RUN_ID, MANAGED_SELECTOR, type RunManifestOptions, runManifests } from "./manifests";

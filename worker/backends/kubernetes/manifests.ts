@@ -7,9 +7,9 @@ import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { CLIENT_NAME, runNamespaceName, SERVER_NAME, shortRunId } from "~/server/domain/cluster-names";
-import { type KubernetesMeshProfile, kubernetesMeshProfile } from "~/server/domain/mesh-profiles";
-import type { RunSpec } from "~/server/domain/spec";
+import { CLIENT_NAME, runNamespaceName, SERVER_NAME, shortRunId } from "~/core/cluster-names";
+import { type KubernetesMeshProfile, kubernetesMeshProfile } from "~/core/kubernetes-meshes";
+import type { RunSpec } from "~/core/spec";
 
 /**
  * The Kubernetes objects of one benchmark run. Pure: the cluster backend creates them in this

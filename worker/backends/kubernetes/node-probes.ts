@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BatchV1Api, CoreV1Api, V1ConfigMap, V1ContainerStateTerminated, V1Job, V1Pod } from "@kubernetes/client-node";
+import type { ProbeDiagnostics, ProbeName, ProbeRunResult, ProbeScope } from "~/core/probes";
 import { asBody, statusCode } from "~/server/cluster/client-node";
-import type { ProbeDiagnostics, ProbeName, ProbeRunResult, ProbeScope } from "~/server/domain/probes";
 import type { ProbeSession } from "~/worker/jobs/probe-session";
 import { collectProbeLog, type ProbeCollector } from "~/worker/probes/collect";
 import { type ProbeKubernetesObjects, type ProbeKubernetesOptions, probeKubernetesObjects } from "~/worker/probes/kubernetes";

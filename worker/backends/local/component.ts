@@ -1,4 +1,4 @@
-import type { ComponentUsage } from "~/server/domain/result";
+import type { ComponentUsage } from "~/core/result";
 import type { ManagedProcess } from "./managed-process";
 import { writePidFile } from "./pid-files";
 import { readStat } from "./proc";

@@ -1,5 +1,5 @@
 import { mkdir, rm } from "node:fs/promises";
-import type { ComponentUsage, IterationResult } from "~/server/domain/result";
+import type { ComponentUsage, IterationResult } from "~/core/result";
 import { runLoad } from "~/worker/loadgen";
 import type { Backend, BackendContext } from "../types";
 import { type Component, recordComponent } from "./component";

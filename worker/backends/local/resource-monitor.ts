@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { ComponentUsage } from "~/server/domain/result";
+import type { ComponentUsage } from "~/core/result";
 import type { ProcessSample } from "../types";
 import { clockTicksPerSecond, descendantPids, readRssBytes, readStat } from "./proc";
 

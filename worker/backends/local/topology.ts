@@ -1,4 +1,4 @@
-import type { MeshProfile } from "~/server/domain/meshes";
+import type { MeshProfile } from "~/core/meshes";
 import type { Component } from "./component";
 import { startEcho } from "./echo";
 import { startHaproxy } from "./haproxy";

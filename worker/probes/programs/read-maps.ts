@@ -1,4 +1,4 @@
-import type { HistBucket } from "~/server/domain/bpftrace";
+import type { HistBucket } from "~/core/parsers/bpftrace";
 import type { IntervalMaps } from "../intervals";
 
 /**

@@ -1,4 +1,4 @@
-import { PROBES } from "~/server/domain/probes";
+import { PROBES } from "~/core/probes";
 import { commPredicate } from "../scope";
 import { histogramFigures, perSecond } from "../summary-helpers";
 import type { ProbeDefinition } from "../types";

@@ -1,4 +1,4 @@
-import { PROBES } from "~/server/domain/probes";
+import { PROBES } from "~/core/probes";
 import { processPredicate } from "../scope";
 import { metricTotal, perSecond, round } from "../summary-helpers";
 import type { ProbeDefinition } from "../types";

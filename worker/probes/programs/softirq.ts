@@ -1,4 +1,4 @@
-import { PROBES } from "~/server/domain/probes";
+import { PROBES } from "~/core/probes";
 import { NETWORK_SOFTIRQS, softirqName } from "../kernel-names";
 import { metricTotal, perSecond, round } from "../summary-helpers";
 import type { ProbeDefinition, SampleCounter } from "../types";

@@ -1,4 +1,4 @@
-import { PROBES } from "~/server/domain/probes";
+import { PROBES } from "~/core/probes";
 import { TCP_CLOSE, TCP_ESTABLISHED, TCP_SYN_RECV, TCP_SYN_SENT, tcpStateName } from "../kernel-names";
 import { portPredicate } from "../scope";
 import { metricTotal, perSecond } from "../summary-helpers";

@@ -1,4 +1,4 @@
-import { PROBES } from "~/server/domain/probes";
+import { PROBES } from "~/core/probes";
 import { histogramFigures, perSecond } from "../summary-helpers";
 import type { ProbeDefinition } from "../types";
 import { histEntries } from "./read-maps";

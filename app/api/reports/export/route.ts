@@ -1,6 +1,6 @@
+import { MAX_COMPARE_RUNS } from "~/core/compare";
+import { comparisonCsv, comparisonJson } from "~/core/exports";
 import { getSession } from "~/server/auth/session";
-import { MAX_COMPARE_RUNS } from "~/server/domain/compare";
-import { comparisonCsv, comparisonJson } from "~/server/domain/exports";
 import { ComparisonError, loadComparison } from "~/server/reports/comparison";
 import { dateStamp, fileHeaders, jsonError } from "~/server/reports/http";
 

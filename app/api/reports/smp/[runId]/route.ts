@@ -1,5 +1,5 @@
+import { smpDocument, toYaml } from "~/core/exports";
 import { getSession } from "~/server/auth/session";
-import { smpDocument, toYaml } from "~/server/domain/exports";
 import { ComparisonError, loadComparison } from "~/server/reports/comparison";
 import { fileHeaders, jsonError, slugify } from "~/server/reports/http";
 

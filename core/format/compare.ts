@@ -1,5 +1,5 @@
-import { formatLatencyUs, MISSING } from "~/components/ui/format";
-import type { Interval } from "~/server/domain/stats";
+import type { Interval } from "~/core/stats";
+import { formatLatencyUs, MISSING } from "./units";
 
 /**
  * Formatting shared by the compare page and the reports, so a figure reads the same in both (and

@@ -1,6 +1,6 @@
-import type { HistBucket } from "./bpftrace";
 import { type Histogram, summarize } from "./histogram";
 import { type BackendKind, MESHES, type MeshProfile } from "./meshes";
+import type { HistBucket } from "./parsers/bpftrace";
 import { isProbeName, PROBES } from "./probes";
 import type { ComponentUsage } from "./result";
 import type { RunSpec } from "./spec";

@@ -1,4 +1,4 @@
-import type { ResourceTarget } from "./mesh-profiles";
+import type { ResourceTarget } from "./kubernetes-meshes";
 import type { ComponentUsage } from "./result";
 
 /**

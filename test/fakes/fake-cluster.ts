@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { KUBERNETES_MESH_PROFILES, type KubernetesMesh } from "~/server/domain/mesh-profiles";
+import { KUBERNETES_MESH_PROFILES, type KubernetesMesh } from "~/core/kubernetes-meshes";
 import type { FakeKubernetesApi, FakeKubernetesApiOptions } from "./fake-kube-api";
 
 /** How FakeKubernetesApi's "cluster" behaves in the tests of the Kubernetes backend. */

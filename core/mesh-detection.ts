@@ -1,4 +1,4 @@
-import { type DetectedWorkload, KUBERNETES_MESH_PROFILES, KUBERNETES_MESHES, type KubernetesMesh } from "./mesh-profiles";
+import { type DetectedWorkload, KUBERNETES_MESH_PROFILES, KUBERNETES_MESHES, type KubernetesMesh } from "./kubernetes-meshes";
 import { MESHES } from "./meshes";
 
 /**

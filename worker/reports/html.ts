@@ -1,3 +1,4 @@
+import type { BestMetric, ComparedRun, Comparison } from "~/core/compare";
 import {
   formatCores,
   formatLatencyCi,
@@ -8,11 +9,10 @@ import {
   formatSignedPercent,
   formatSignedPercentCi,
   PERCENTILE_LABELS,
-} from "~/components/compare/format";
-import { componentColors, runColor } from "~/components/compare/palette";
-import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/components/ui/format";
-import type { BestMetric, ComparedRun, Comparison } from "~/server/domain/compare";
-import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/server/domain/stats";
+} from "~/core/format/compare";
+import { componentColors, runColor } from "~/core/format/palette";
+import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
+import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/core/stats";
 import type { ReportEnvironment } from "./environment";
 import { html, type Part, type SafeHtml, unsafeRaw } from "./html-template";
 import { percentileBarsChart, probeHistogramsChart, spectrumChart, stackedBarsChart, throughputChart } from "./svg-charts";

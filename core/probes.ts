@@ -1,4 +1,4 @@
-import type { HistBucket } from "./bpftrace";
+import type { HistBucket } from "./parsers/bpftrace";
 
 /**
  * The eBPF probe catalog as the web and the worker both see it: what each probe measures, in

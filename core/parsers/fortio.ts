@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { createLatencyHistogram, encodeHistogram, type Histogram, recordLatencyUs, summarize } from "./histogram";
-import type { IterationResult } from "./result";
+import { createLatencyHistogram, encodeHistogram, type Histogram, recordLatencyUs, summarize } from "~/core/histogram";
+import type { IterationResult } from "~/core/result";
 
 /**
  * fortio's `fortio load -json -` output, parsed into the same IterationResult the local backend

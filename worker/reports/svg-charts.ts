@@ -1,7 +1,7 @@
-import { formatLatencyUs } from "~/components/ui/format";
-import type { HistBucket } from "~/server/domain/bpftrace";
-import type { SpectrumPoint } from "~/server/domain/histogram";
-import type { Estimate, KeyPercentile } from "~/server/domain/stats";
+import { formatLatencyUs } from "~/core/format/units";
+import type { SpectrumPoint } from "~/core/histogram";
+import type { HistBucket } from "~/core/parsers/bpftrace";
+import type { Estimate, KeyPercentile } from "~/core/stats";
 import { html, n, type Part, type SafeHtml } from "./html-template";
 
 /**
