@@ -7,7 +7,7 @@ const port = process.env.TEST_PORT ?? "3100";
 
 export const testEnv = {
   DATABASE_URL: process.env.TEST_DATABASE_URL ?? baseUrl.replace(/\/[^/]*$/, "/meshbench_test"),
-  QUEUE_PREFIX: "meshbench-test",
+  QUEUE_PREFIX: process.env.TEST_QUEUE_PREFIX ?? "meshbench-test",
   TEST_PORT: port,
   NEXTAUTH_URL: `http://localhost:${port}`,
   WORKER_METRICS_PORT: process.env.TEST_WORKER_METRICS_PORT ?? "9565",
