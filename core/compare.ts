@@ -8,25 +8,18 @@ import {
   BOOTSTRAP_ITERATIONS,
   type BootstrapReplicates,
   CONFIDENCE,
-  KEY_PERCENTILE_NAMES,
-  type KeyPercentile,
-  type Overhead,
   overhead,
   type RunStatistics,
   runStatistics,
   seedFromString,
-  type Verdict,
-  verdictFor,
 } from "./stats";
+import { KEY_PERCENTILE_NAMES, type KeyPercentile, type Overhead, type Verdict, verdictFor } from "./verdict";
 import { type ComparisonWarning, comparisonWarnings, loadGeneratorOf, specDifferences, type WarningRun } from "./warnings";
 
 /**
  * A comparison of 1-8 finished runs: everything the compare page, the reports and the exports show,
  * computed once from plain inputs (no I/O). With one run it is a run report without overheads.
  */
-
-export const MIN_COMPARE_RUNS = 2;
-export const MAX_COMPARE_RUNS = 8;
 
 export interface CompareRepetitionInput {
   iteration: number;

@@ -1,5 +1,5 @@
 import type { ComparedRun, Comparison } from "./compare";
-import { KEY_PERCENTILE_NAMES, type KeyPercentile } from "./stats";
+import { KEY_PERCENTILE_NAMES, type KeyPercentile } from "./verdict";
 
 /**
  * Machine-readable exports of a comparison (JSON, CSV) and of one run in the Service Mesh

@@ -1,6 +1,14 @@
 import { JsHistogram } from "hdr-histogram-js";
 import { type Histogram, mergeHistograms, percentileSpectrum, type SpectrumPoint, summarize } from "./histogram";
 import type { LatencySummary } from "./result";
+import {
+  type Interval,
+  KEY_PERCENTILE_NAMES,
+  KEY_PERCENTILES,
+  type KeyPercentile,
+  MIN_TAIL_SAMPLES,
+  type Overhead,
+} from "./verdict";
 
 /**
  * Comparison statistics, pure (no I/O): percentiles of histograms merged over repetitions,
@@ -17,12 +25,6 @@ import type { LatencySummary } from "./result";
 
 export const CONFIDENCE = 0.95;
 export const BOOTSTRAP_ITERATIONS = 2_000;
-/** A percentile with fewer requests above it than this is mostly the luck of a few requests. */
-export const MIN_TAIL_SAMPLES = 10;
-
-export const KEY_PERCENTILES = { p50: 50, p99: 99, p999: 99.9 } as const;
-export type KeyPercentile = keyof typeof KEY_PERCENTILES;
-export const KEY_PERCENTILE_NAMES = Object.keys(KEY_PERCENTILES) as KeyPercentile[];
 
 // ---------------------------------------------------------------------------------------------
 // Seeded random numbers
@@ -191,11 +193,6 @@ export function valueAtRank(grid: BucketGrid, weights: ArrayLike<number>, rank: 
 
 // ---------------------------------------------------------------------------------------------
 // Intervals
-
-export interface Interval {
-  lo: number;
-  hi: number;
-}
 
 /** Linear-interpolated quantile of sorted values, q in [0, 1]. */
 function sortedQuantile(sorted: Float64Array, q: number): number {
@@ -405,15 +402,6 @@ export function runStatistics(
 // ---------------------------------------------------------------------------------------------
 // Overhead against a baseline, and the regression verdict
 
-export interface Overhead {
-  /** run − baseline, µs */
-  absoluteUs: number;
-  /** (run − baseline) / baseline · 100; null when the baseline is 0 */
-  percent: number | null;
-  absoluteCi: Interval | null;
-  percentCi: Interval | null;
-}
-
 /**
  * Overhead of a run over the baseline. The interval comes from pairing the two runs' independent
  * bootstrap replicates, so it carries the uncertainty of both.
@@ -444,14 +432,4 @@ export function overhead(
     absoluteCi: percentileInterval(diff),
     percentCi: percent === null ? null : percentileInterval(ratio),
   };
-}
-
-export type Verdict = "regressed" | "improved" | "no change";
-
-/** "Moved beyond the CI": the whole interval of the difference lies on one side of zero. */
-export function verdictFor(change: Overhead | null): Verdict | null {
-  if (!change?.absoluteCi) return null;
-  if (change.absoluteCi.lo > 0) return "regressed";
-  if (change.absoluteCi.hi < 0) return "improved";
-  return "no change";
 }

@@ -1,6 +1,6 @@
 import type { BackendKind } from "./meshes";
 import type { RunSpec } from "./spec";
-import { KEY_PERCENTILE_NAMES, KEY_PERCENTILES, type KeyPercentile, MIN_TAIL_SAMPLES } from "./stats";
+import { KEY_PERCENTILE_NAMES, KEY_PERCENTILES, type KeyPercentile, MIN_TAIL_SAMPLES } from "./verdict";
 
 /**
  * What a reader of a comparison must know before trusting it, in plain words. Pure: the compare

@@ -1,5 +1,5 @@
 import { Counter, Gauge } from "prom-client";
-import { type HistBucket, histogramQuantile, mergeHistograms } from "~/core/parsers/bpftrace";
+import { type HistBucket, histogramQuantile, mergeLog2Buckets } from "~/core/parsers/bpftrace";
 import type { LiveMetricsSink, LoadIntervalSample, ProcessSample } from "./backends/types";
 import { workerRegistry } from "./metrics";
 import type { ProbeSample } from "./probes";
@@ -107,7 +107,7 @@ export function liveMetricsFor(runId: string, profile: string): LiveMetricsSink 
       const byMetric = new Map<string, HistBucket[][]>();
       for (const h of sample.histograms) byMetric.set(h.metric, [...(byMetric.get(h.metric) ?? []), h.buckets]);
       for (const [metric, parts] of byMetric) {
-        const merged = mergeHistograms(...parts);
+        const merged = mergeLog2Buckets(...parts);
         for (const q of [0.5, 0.99]) {
           const labels = { ...run, probe: sample.probe, metric, quantile: String(q) };
           const value = histogramQuantile(merged, q);

@@ -18,7 +18,7 @@ import type { ComparedRun, Comparison } from "~/core/compare";
 import { formatLatencyCi, formatRateCi, PERCENTILE_LABELS } from "~/core/format/compare";
 import { componentColors, runColor } from "~/core/format/palette";
 import { formatLatencyUs, formatRate } from "~/core/format/units";
-import type { KeyPercentile } from "~/core/stats";
+import type { KeyPercentile } from "~/core/verdict";
 
 const TOOLTIP_STYLE = { background: "var(--panel)", border: "1px solid var(--border)", color: "var(--text)" };
 const NINES_LABELS = ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"];

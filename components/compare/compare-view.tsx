@@ -17,7 +17,7 @@ import {
 } from "~/core/format/compare";
 import { runColor } from "~/core/format/palette";
 import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
-import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/core/stats";
+import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/core/verdict";
 import { useTRPC } from "~/trpc/react";
 import {
   PercentileBarsChart,

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useState } from "react";
 import { LoadMore } from "~/components/ui/load-more";
-import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare";
+import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
 import { formatDate, formatLatencyUs, formatRate } from "~/core/format/units";
 import { MESH_PROFILES, type MeshProfile } from "~/core/meshes";
 import { useTRPC } from "~/trpc/react";

@@ -2,7 +2,7 @@
 
 import { MetricChart } from "~/components/charts/metric-chart";
 import { MISSING } from "~/core/format/units";
-import { mergeHistograms } from "~/core/parsers/bpftrace";
+import { mergeLog2Buckets } from "~/core/parsers/bpftrace";
 import {
   PROBES,
   type ProbeHistogram,
@@ -130,7 +130,7 @@ export function ProbeResultCard({ probe, results }: { probe: string; results: St
                   ({list[0]?.unit}, all repetitions{perNode ? ` on ${nodes.length} nodes` : ""})
                 </span>
               </h2>
-              <ProbeHistogramChart buckets={mergeHistograms(...list.map((h) => h.buckets))} unit={list[0]?.unit ?? ""} />
+              <ProbeHistogramChart buckets={mergeLog2Buckets(...list.map((h) => h.buckets))} unit={list[0]?.unit ?? ""} />
             </div>
           ))}
           <p className="muted" style={{ fontSize: 12 }}>

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { compareHref } from "~/components/compare/href";
 import { LoadMore } from "~/components/ui/load-more";
-import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare";
+import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
 import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
 import { MESH_PROFILES, type MeshProfile } from "~/core/meshes";
 import { RunStatus } from "~/server/db/generated/enums";

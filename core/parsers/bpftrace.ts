@@ -222,7 +222,7 @@ export function histogramCount(buckets: readonly HistBucket[]): number {
 }
 
 /** Adds histograms bucket by bucket (same bounds = same bucket); result sorted by bounds. */
-export function mergeHistograms(...histograms: readonly (readonly HistBucket[])[]): HistBucket[] {
+export function mergeLog2Buckets(...histograms: readonly (readonly HistBucket[])[]): HistBucket[] {
   const byBounds = new Map<string, HistBucket>();
   for (const buckets of histograms) {
     for (const b of buckets) {

@@ -4,13 +4,13 @@ import {
   buildComparison,
   type CompareRunInput,
   type Comparison,
-  MAX_COMPARE_RUNS,
   type ProbeHistogramInput,
   type RegressionResult,
   type RunStatisticsOf,
   regression,
   statisticsOfRun,
 } from "~/core/compare";
+import { MAX_COMPARE_RUNS } from "~/core/compare-limits";
 import type { ComponentUsage } from "~/core/result";
 import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";

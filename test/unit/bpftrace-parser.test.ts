@@ -7,7 +7,7 @@ import {
   type HistBucket,
   histogramCount,
   histogramQuantile,
-  mergeHistograms,
+  mergeLog2Buckets,
   parseBpftraceLine,
   parseBpftraceOutput,
 } from "~/core/parsers/bpftrace";
@@ -212,7 +212,7 @@ describe("histogram arithmetic", () => {
   ];
 
   it("merges bucket by bucket, sorted, negative bucket first", () => {
-    expect(mergeHistograms(a, b)).toEqual([
+    expect(mergeLog2Buckets(a, b)).toEqual([
       { min: null, max: -1, count: 2 },
       { min: 0, max: 0, count: 2 },
       { min: 1, max: 1, count: 2 },
@@ -222,7 +222,7 @@ describe("histogram arithmetic", () => {
   });
 
   it("interpolates quantiles inside a bucket, and knows nothing about an empty histogram", () => {
-    const merged = mergeHistograms(a, b);
+    const merged = mergeLog2Buckets(a, b);
     expect(histogramQuantile(merged, 0.1)).toBe(-1); // inside the open negative bucket: its finite bound
     expect(histogramQuantile(merged, 0.5)).toBe(2); // rank 6 of 12: the top of [1, 2)
     expect(histogramQuantile(merged, 0.75)).toBe(6); // rank 9: 3rd of 6 in [4, 8)

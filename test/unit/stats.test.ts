@@ -25,8 +25,8 @@ import {
   seedFromString,
   tailSamples,
   valueAtRank,
-  verdictFor,
 } from "~/core/stats";
+import { verdictFor } from "~/core/verdict";
 
 /** Log-normal latencies (µs): a realistic right-skewed shape with known quantiles. */
 const MU = Math.log(800);

@@ -1,4 +1,4 @@
-import { type HistBucket, histogramCount, histogramQuantile, mergeHistograms } from "~/core/parsers/bpftrace";
+import { type HistBucket, histogramCount, histogramQuantile, mergeLog2Buckets } from "~/core/parsers/bpftrace";
 import type { Labels, ProbeHistogram, ProbeMeta, ProbeRunData, ProbeSeries, ProbeTotal } from "~/core/probes";
 import { round, roundOrNull } from "./summary-helpers";
 import type { ProbeSample } from "./types";
@@ -69,8 +69,8 @@ export class ProbeAggregator {
           ? [this.histTrack(h.metric, {})]
           : [this.histTrack(h.metric, {}), this.histTrack(h.metric, h.labels)];
       for (const track of targets) {
-        track.perInterval[i] = mergeHistograms(track.perInterval[i] ?? [], h.buckets);
-        track.merged = mergeHistograms(track.merged, h.buckets);
+        track.perInterval[i] = mergeLog2Buckets(track.perInterval[i] ?? [], h.buckets);
+        track.merged = mergeLog2Buckets(track.merged, h.buckets);
       }
     }
   }

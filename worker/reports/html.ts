@@ -12,7 +12,7 @@ import {
 } from "~/core/format/compare";
 import { componentColors, runColor } from "~/core/format/palette";
 import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
-import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/core/stats";
+import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/core/verdict";
 import type { ReportEnvironment } from "./environment";
 import { html, type Part, type SafeHtml, unsafeRaw } from "./html-template";
 import { percentileBarsChart, probeHistogramsChart, spectrumChart, stackedBarsChart, throughputChart } from "./svg-charts";

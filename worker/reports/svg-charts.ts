@@ -1,7 +1,8 @@
 import { formatLatencyUs } from "~/core/format/units";
 import type { SpectrumPoint } from "~/core/histogram";
 import type { HistBucket } from "~/core/parsers/bpftrace";
-import type { Estimate, KeyPercentile } from "~/core/stats";
+import type { Estimate } from "~/core/stats";
+import type { KeyPercentile } from "~/core/verdict";
 import { html, n, type Part, type SafeHtml } from "./html-template";
 
 /**

@@ -2,7 +2,7 @@ import { CompareView } from "~/components/compare/compare-view";
 import { parseRunIds } from "~/components/compare/href";
 import { RegressionsView } from "~/components/compare/regressions";
 import { RunPicker } from "~/components/compare/run-picker";
-import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare";
+import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
 import { getSession } from "~/server/auth/session";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare";
+import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
 import { MESH_PROFILES } from "~/core/meshes";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { recordAudit } from "~/server/audit";

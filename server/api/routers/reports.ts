@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { MAX_COMPARE_RUNS, pickBaseline } from "~/core/compare";
+import { pickBaseline } from "~/core/compare";
+import { MAX_COMPARE_RUNS } from "~/core/compare-limits";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";

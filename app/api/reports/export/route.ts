@@ -1,4 +1,4 @@
-import { MAX_COMPARE_RUNS } from "~/core/compare";
+import { MAX_COMPARE_RUNS } from "~/core/compare-limits";
 import { comparisonCsv, comparisonJson } from "~/core/exports";
 import { getSession } from "~/server/auth/session";
 import { ComparisonError, loadComparison } from "~/server/reports/comparison";
