@@ -1,8 +1,7 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { MetricUnit } from "~/server/metrics/promql-catalog";
-import type { ChartSeries } from "~/server/metrics/run-metrics";
+import type { ChartSeries, MetricUnit } from "~/core/metric-series";
 
 const COLORS = ["var(--accent)", "var(--accent-2)", "var(--ok)", "var(--warn)", "#a371f7", "#39c5cf", "#db61a2"];
 

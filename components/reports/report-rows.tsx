@@ -1,7 +1,7 @@
 "use client";
 
 import { formatBytes, formatDate, formatDuration, MISSING } from "~/core/format/units";
-import type { RunStatus } from "~/server/db/generated/enums";
+import type { RunStatus } from "~/core/run-status";
 
 export interface ReportRow {
   id: string;
@@ -17,8 +17,6 @@ export interface ReportRow {
   finishedAt: Date | null;
   createdBy: string | null;
 }
-
-export const ACTIVE_REPORT_STATUSES: RunStatus[] = ["QUEUED", "RUNNING"];
 
 /** Reports as table rows with their state and a download link once ready. */
 export function ReportRows({

@@ -2,8 +2,9 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { LoadMore } from "~/components/ui/load-more";
+import { ACTIVE_STATUSES } from "~/core/run-status";
 import { useTRPC } from "~/trpc/react";
-import { ACTIVE_REPORT_STATUSES, ReportRows } from "./report-rows";
+import { ReportRows } from "./report-rows";
 import "~/components/compare/compare.css";
 
 /** Every stored report, newest first. */
@@ -16,7 +17,7 @@ export function ReportsList({ isAdmin }: { isAdmin: boolean }) {
       {
         getNextPageParam: (last) => last.nextCursor,
         refetchInterval: (q) =>
-          q.state.data?.pages.some((p) => p.items.some((r) => ACTIVE_REPORT_STATUSES.includes(r.status))) ? 1_000 : false,
+          q.state.data?.pages.some((p) => p.items.some((r) => ACTIVE_STATUSES.includes(r.status))) ? 1_000 : false,
       },
     ),
   );

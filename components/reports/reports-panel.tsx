@@ -1,8 +1,9 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ACTIVE_STATUSES } from "~/core/run-status";
 import { useTRPC } from "~/trpc/react";
-import { ACTIVE_REPORT_STATUSES, ReportRows } from "./report-rows";
+import { ReportRows } from "./report-rows";
 
 /** Reports of exactly these runs: generate (admins) and download (everyone logged in). */
 export function ReportsPanel({ runIds, baselineId, isAdmin }: { runIds: string[]; baselineId: string | null; isAdmin: boolean }) {
@@ -12,7 +13,7 @@ export function ReportsPanel({ runIds, baselineId, isAdmin }: { runIds: string[]
     trpc.reports.list.queryOptions(
       { runIds, limit: 20 },
       {
-        refetchInterval: (q) => (q.state.data?.items.some((r) => ACTIVE_REPORT_STATUSES.includes(r.status)) ? 1_000 : false),
+        refetchInterval: (q) => (q.state.data?.items.some((r) => ACTIVE_STATUSES.includes(r.status)) ? 1_000 : false),
       },
     ),
   );

@@ -7,10 +7,11 @@ import { RunBaselineControl } from "~/components/compare/run-baseline";
 import { KernelSection } from "~/components/probes/kernel-section";
 import { formatBytes, formatCount, formatDate, formatDuration, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
 import type { LatencySummary } from "~/core/result";
+import { ACTIVE_STATUSES } from "~/core/run-status";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
 import { RunLiveMetrics } from "./run-live-metrics";
-import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";
+import { ProgressBar, StatusBadge } from "./status-badge";
 
 const PERCENTILE_ROWS: [keyof LatencySummary, string][] = [
   ["p50Us", "p50"],

@@ -9,11 +9,11 @@ import { LoadMore } from "~/components/ui/load-more";
 import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
 import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
 import { MESH_PROFILES, type MeshProfile } from "~/core/meshes";
-import { RunStatus } from "~/server/db/generated/enums";
+import { ACTIVE_STATUSES, RUN_STATUSES, type RunStatus } from "~/core/run-status";
 import { useTRPC } from "~/trpc/react";
-import { ACTIVE_STATUSES, ProgressBar, StatusBadge } from "./status-badge";
+import { ProgressBar, StatusBadge } from "./status-badge";
 
-const STATUSES = Object.values(RunStatus);
+const STATUSES = RUN_STATUSES;
 
 export function RunsTable() {
   const trpc = useTRPC();

@@ -1,4 +1,4 @@
-import type { RunStatus } from "~/server/db/generated/enums";
+import type { RunStatus } from "~/core/run-status";
 
 export function StatusBadge({ status }: { status: RunStatus }) {
   return (
@@ -15,5 +15,3 @@ export function ProgressBar({ percent }: { percent: number }) {
     </span>
   );
 }
-
-export const ACTIVE_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];

@@ -2,7 +2,7 @@
  * Named, parameterized PromQL. The browser asks for a query by name; only these templates, with
  * a validated run id, ever reach Prometheus.
  */
-export type MetricUnit = "seconds" | "requests/s" | "errors/s" | "cores" | "bytes" | "per-second" | "microseconds";
+import type { MetricUnit } from "~/core/metric-series";
 
 export interface CatalogQuery {
   title: string;

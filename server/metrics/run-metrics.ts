@@ -2,24 +2,12 @@ import { liveComponentQueries } from "~/core/cadvisor-queries";
 import { CLIENT_NAME, runNamespaceName, SERVER_NAME } from "~/core/cluster-names";
 import { isKubernetesMesh, KUBERNETES_MESH_PROFILES } from "~/core/kubernetes-meshes";
 import type { BackendKind, MeshProfile } from "~/core/meshes";
+import type { ChartSeries, MetricUnit } from "~/core/metric-series";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
 import { queryRange } from "./prometheus";
-import {
-  CATALOG_QUERY_NAMES,
-  type CatalogQueryName,
-  type MetricUnit,
-  PROMQL_CATALOG,
-  renderQuery,
-  stepFor,
-} from "./promql-catalog";
-
-export interface ChartSeries {
-  name: string;
-  /** [unix seconds, value | null] */
-  points: [number, number | null][];
-}
+import { CATALOG_QUERY_NAMES, type CatalogQueryName, PROMQL_CATALOG, renderQuery, stepFor } from "./promql-catalog";
 
 export interface MetricChart {
   title: string;
