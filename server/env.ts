@@ -1,3 +1,4 @@
+import path from "node:path";
 import { z } from "zod";
 
 /**
@@ -54,3 +55,14 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
 }
 
 export const env: Env = parseEnv(process.env);
+
+/**
+ * Where the cluster's kubeconfig comes from. Read on every call, not once: client-node's
+ * loadFromDefault() reads the same variables each time it is called, and the two must agree.
+ */
+export function kubeconfigSources(source: NodeJS.ProcessEnv = process.env): { files: string[]; inCluster: boolean } {
+  return {
+    files: (source.KUBECONFIG ?? "").split(path.delimiter).filter(Boolean),
+    inCluster: Boolean(source.KUBERNETES_SERVICE_HOST),
+  };
+}

@@ -4,10 +4,10 @@ import path from "node:path";
 import { onCleanup } from "~/bench/lib/cleanup";
 import { waitForHttp } from "~/bench/lib/http-ready";
 import { sleep } from "~/bench/lib/spawn";
+import { NGINX_BIN } from "~/worker/backends/local/nginx";
 import { freePort } from "~/worker/backends/local/ports";
 import { childPids } from "~/worker/backends/local/proc";
 
-export const NGINX_BIN = process.env.MESHBENCH_NGINX ?? "/usr/sbin/nginx";
 /** The fixed small body every request gets (64 bytes). */
 export const FIXED_BODY = "meshbench fixed body: 64 bytes of payload for the loadgen bench.\n".slice(0, 64);
 

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+import { kubeconfigSources } from "~/server/env";
 
 /** No usable kubeconfig: the message is what the cluster page shows after "not connected: ". */
 export class KubernetesNotConfiguredError extends Error {
@@ -14,8 +15,7 @@ export class KubernetesNotConfiguredError extends Error {
  * http://localhost:8080, which would turn "no cluster configured" into a confusing connection error.
  */
 export function defaultKubeConfig(): KubeConfig {
-  const fromEnv = (process.env.KUBECONFIG ?? "").split(path.delimiter).filter(Boolean);
-  const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
+  const { files: fromEnv, inCluster } = kubeconfigSources();
   if (fromEnv.length > 0) {
     if (!fromEnv.some((file) => existsSync(file)))
       throw new KubernetesNotConfiguredError(`KUBECONFIG names ${fromEnv.join(", ")}, which does not exist`);

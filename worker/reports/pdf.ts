@@ -1,4 +1,5 @@
 import { chromium } from "playwright-core";
+import { workerEnv } from "~/worker/env";
 
 /**
  * Prints a report's HTML to PDF with headless Chromium (Debian's; playwright-core cannot download
@@ -6,7 +7,7 @@ import { chromium } from "playwright-core";
  * any request it tried to make is refused, so a PDF can never depend on something outside it.
  */
 
-/** Flags verified on this machine kind (RECIPES.md). */
+/** Without the background-networking flags Chromium keeps trying hosts a closed network refuses. */
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -19,7 +20,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  return workerEnv.CHROMIUM_PATH;
 }
 
 const FOOTER = `<div style="width:100%;font-size:7.5px;color:#59636e;font-family:'DejaVu Sans',Arial,sans-serif;padding:0 12mm;display:flex;justify-content:space-between">

@@ -1,11 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { workerEnv } from "~/worker/env";
 import type { Component } from "./component";
 import { ManagedProcess } from "./managed-process";
 import type { ProxyConfigInput } from "./nginx";
 
 /** Debian's path; MESHBENCH_HAPROXY or LocalBackendOptions.proxyBinary override it. */
-export const HAPROXY_BIN = process.env.MESHBENCH_HAPROXY ?? "/usr/sbin/haproxy";
+export const HAPROXY_BIN = workerEnv.MESHBENCH_HAPROXY;
 
 /**
  * One HAProxy instance as a proxy hop: one thread (the sidecar shape), HTTP mode with keep-alive

@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { workerEnv } from "~/worker/env";
 import type { Component } from "./component";
 import { ManagedProcess } from "./managed-process";
 
 /** Debian's path; MESHBENCH_NGINX or LocalBackendOptions.proxyBinary override it. */
-export const NGINX_BIN = process.env.MESHBENCH_NGINX ?? "/usr/sbin/nginx";
+export const NGINX_BIN = workerEnv.MESHBENCH_NGINX;
 
 export interface ProxyConfigInput {
   runDir: string;
