@@ -20,7 +20,7 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    // Debian's Chromium with the flags from RECIPES.md (Playwright cannot download its own browser here).
+    // Debian's Chromium with the report printer's flags (Playwright cannot download its own browser here).
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],

@@ -42,8 +42,7 @@ export function mergeHistograms(histograms: readonly Histogram[]): Histogram {
 /**
  * The same value as hdr-histogram-js's `mean` (median-equivalent value of each bucket × its count),
  * read straight from the counts array. The library's getter walks a recorded-values iterator that
- * builds an object per bucket: about 730 µs for one run's histogram against about 40 µs here, and
- * it was half of what a run page cost the server (bench/experimental/detail-cost.ts).
+ * builds an object per bucket, which made it the largest part of serving a run page.
  */
 export function histogramMean(histogram: Histogram): number {
   if (!(histogram instanceof JsHistogram)) return histogram.mean;

@@ -2,7 +2,7 @@ import { MESHES, type MeshProfile } from "./meshes";
 import type { ComponentUsage } from "./result";
 
 /**
- * How each mesh is used on Kubernetes, as data (DESIGN.md's mesh table): how the benchmark's
+ * How each mesh is used on Kubernetes, as data: how the benchmark's
  * namespace and pods join the mesh, which containers to attribute CPU and memory to, when the
  * workload counts as ready, and how to tell that the mesh is installed. Pure: the cluster backend,
  * the cluster page and the manifests all read it.

@@ -233,7 +233,7 @@ function tQuantile975(df: number): number {
 /**
  * Interval for a mean over few units (here: repetitions of a run). A percentile bootstrap over 2 or 3
  * repetitions cannot reach beyond their range and covers the true mean far less often than it
- * claims (measured: 49% with 2, 77% with 3), so the bootstrap is used for the standard error only,
+ * claims (far below 95% in seeded trials), so the bootstrap is used for the standard error only,
  * corrected for small samples (√(n/(n−1))), and the interval is point ± t(n−1) · SE: the classic
  * t-interval, 95% under normality for any n ≥ 2 (honestly wide with 2). Only for 95%.
  */

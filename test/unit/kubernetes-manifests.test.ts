@@ -42,7 +42,7 @@ describe("mesh profiles", () => {
     expect(() => kubernetesMeshProfile("haproxy")).toThrow(/local backend only/);
   });
 
-  it("join the mesh the way DESIGN.md's table says", () => {
+  it("join the mesh the way each mesh's injector expects", () => {
     expect(KUBERNETES_MESH_PROFILES.istio.join.namespaceLabels).toEqual({ "istio-injection": "enabled" });
     expect(KUBERNETES_MESH_PROFILES["istio-ambient"].join.namespaceLabels).toEqual({ "istio.io/dataplane-mode": "ambient" });
     expect(KUBERNETES_MESH_PROFILES.linkerd.join.podAnnotations).toEqual({ "linkerd.io/inject": "enabled" });
