@@ -216,7 +216,7 @@ describe("reapOrphans", () => {
     await writeFile(
       script,
       `import { LocalBackend } from ${JSON.stringify(path.join(REPO, "worker/backends/local/local-backend.ts"))};
-import { runSpecSchema } from ${JSON.stringify(path.join(REPO, "server/domain/spec.ts"))};
+import { runSpecSchema } from ${JSON.stringify(path.join(REPO, "core/spec.ts"))};
 const spec = runSpecSchema.parse({ mesh: "nginx", rate: 100, connections: 2 });
 const backend = new LocalBackend({ runRoot: ${JSON.stringify(runRoot)} });
 await backend.prepare({ runId: ${JSON.stringify(runId)}, spec, signal: new AbortController().signal, log: () => {}, onIterationProgress: () => {} });

@@ -8,7 +8,7 @@ import { tcpRetransmits } from "./programs/tcp-retransmits";
 import { tcpRtt } from "./programs/tcp-rtt";
 import type { ProbeDefinition } from "./types";
 
-/** Every probe MeshBench can run: metadata (server/domain/probes.ts) + program + interpretation. */
+/** Every probe MeshBench can run: metadata (core/probes.ts) + program + interpretation. */
 export const PROBE_DEFINITIONS: Record<ProbeName, ProbeDefinition> = {
   runqlat,
   tcp_retransmits: tcpRetransmits,

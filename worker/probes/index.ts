@@ -3,7 +3,7 @@
  * - startProbe / runProbeFor: run a probe locally with bpftrace (benchmark iterations, standalone jobs);
  * - detectCapabilities: can this machine run them, and if not, why;
  * - probeKubernetesObjects + collectProbeLog: run one on a cluster node and read its pod log;
- * - PROBE_DEFINITIONS: programs and interpretation; metadata and result types are in server/domain/probes.
+ * - PROBE_DEFINITIONS: programs and interpretation; metadata and result types are in core/probes.
  */
 export { type Capability, type CapabilityOptions, detectCapabilities } from "./capabilities";
 export { PROBE_DEFINITIONS } from "./catalog";
