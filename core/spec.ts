@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BACKENDS, MESH_PROFILES, MESHES } from "./meshes";
 import { PROBE_NAMES } from "./probes";
+import { plainTextSchema } from "./text";
 
 /**
  * A benchmark's specification. Validated at every edge (tRPC input, worker job) so a run
@@ -51,9 +52,39 @@ export const runSpecSchema = z
 export type RunSpecInput = z.input<typeof runSpecSchema>;
 export type RunSpec = z.output<typeof runSpecSchema>;
 
-export const runNameSchema = z.string().trim().min(1, "Give the run a name").max(120);
+export const runNameSchema = plainTextSchema.trim().min(1, "Give the run a name").max(120);
 
 /** Total wall time one repetition takes, for progress and timeouts. */
 export function repetitionSeconds(spec: RunSpec): number {
   return spec.warmupSeconds + spec.durationSeconds;
+}
+
+/** What one run may cost the machine: every field within its range can still add up to a day. */
+export interface RunLimits {
+  /** Wall time over all repetitions, warm-ups included. */
+  maxRunSeconds: number;
+  /** Requests a fixed-rate run may ask for over all repetitions, warm-ups included. */
+  maxRunRequests: number;
+}
+
+export const DEFAULT_RUN_LIMITS: RunLimits = { maxRunSeconds: 2 * 60 * 60, maxRunRequests: 50_000_000 };
+
+/** Why a spec exceeds the limits, one message per limit it breaks; empty when it fits. */
+export function runLimitProblems(spec: RunSpec, limits: RunLimits): string[] {
+  const problems: string[] = [];
+  const seconds = spec.repetitions * repetitionSeconds(spec);
+  if (seconds > limits.maxRunSeconds) {
+    problems.push(
+      `The run would take ${seconds} s (${spec.repetitions} × (${spec.warmupSeconds} s warm-up + ${spec.durationSeconds} s)); the limit is ${limits.maxRunSeconds} s`,
+    );
+  }
+  if (spec.mode === "fixed-rate" && spec.rate !== undefined) {
+    const requests = spec.rate * seconds;
+    if (requests > limits.maxRunRequests) {
+      problems.push(
+        `The run would send ${requests.toLocaleString("en-US")} requests (rate × time); the limit is ${limits.maxRunRequests.toLocaleString("en-US")}`,
+      );
+    }
+  }
+  return problems;
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_RUN_LIMITS } from "~/core/spec";
 
 /**
  * Configuration, validated once. Every variable has a default that works on a developer
@@ -41,6 +42,10 @@ const envSchema = z.object({
   /** Login attempts allowed per email+IP in LOGIN_WINDOW_SECONDS before it is locked. */
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** The longest run accepted, all repetitions and warm-ups included. */
+  MAX_RUN_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunSeconds),
+  /** The most requests a fixed-rate run may ask for (rate × time, all repetitions). */
+  MAX_RUN_REQUESTS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunRequests),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { meshesFor } from "~/core/meshes";
-import { repetitionSeconds, runSpecSchema } from "~/core/spec";
+import { repetitionSeconds, runLimitProblems, runNameSchema, runSpecSchema } from "~/core/spec";
+import { plainTextSchema } from "~/core/text";
 
 describe("run spec validation", () => {
   it("fills sensible defaults", () => {
@@ -45,5 +46,48 @@ describe("run spec validation", () => {
   it("offers only profiles the backend can run", () => {
     expect(meshesFor("LOCAL").map((m) => m.id)).toEqual(["baseline", "nginx", "haproxy"]);
     expect(meshesFor("KUBERNETES").map((m) => m.id)).toContain("istio-ambient");
+  });
+});
+
+describe("run limits", () => {
+  const limits = { maxRunSeconds: 7_200, maxRunRequests: 50_000_000 };
+
+  it("refuse the 23-hour run that every field's range allows", () => {
+    const spec = runSpecSchema.parse({
+      mesh: "baseline",
+      rate: 100_000,
+      connections: 1_000,
+      durationSeconds: 3_600,
+      warmupSeconds: 600,
+      payloadBytes: 1_048_576,
+      repetitions: 20,
+    });
+    const problems = runLimitProblems(spec, limits);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain("84000 s");
+    expect(problems[1]).toContain("8,400,000,000 requests");
+  });
+
+  it("let a run at the limits through", () => {
+    const spec = runSpecSchema.parse({
+      mesh: "baseline",
+      rate: 6_000,
+      durationSeconds: 3_000,
+      warmupSeconds: 600,
+      repetitions: 2,
+    });
+    expect(runLimitProblems(spec, limits)).toEqual([]);
+    expect(runLimitProblems({ ...spec, mode: "max", rate: undefined }, { ...limits, maxRunRequests: 1 })).toEqual([]);
+  });
+});
+
+describe("plain text", () => {
+  it.each(["a\u0000b", "tab\there", "bell\u0007", "del\u007f"])("refuses control characters in %j", (value) => {
+    expect(runNameSchema.safeParse(value).success).toBe(false);
+    expect(plainTextSchema.safeParse(value).success).toBe(false);
+  });
+
+  it("keeps any other text, emoji and accents included", () => {
+    expect(runNameSchema.parse("  Istio ambient – ztunnel ✓ ")).toBe("Istio ambient – ztunnel ✓");
   });
 });
