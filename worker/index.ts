@@ -1,17 +1,17 @@
-import { Worker } from "bullmq";
 import { db } from "~/server/db/client";
 import { migrate } from "~/server/db/migrate";
 import { env } from "~/server/env";
 import { PROBE_QUEUE_NAME, type ProbeJobData } from "~/server/queue/probe-queue";
-import { createRedis } from "~/server/queue/redis";
+import { REPORT_QUEUE_NAME, type ReportJobData } from "~/server/queue/report-queue";
+import { startRowWorker } from "~/server/queue/row-worker";
 import { type BenchmarkJobData, RUN_QUEUE_NAME } from "~/server/queue/run-queue";
 import { createBackend } from "./backends";
 import { reapOrphans } from "./backends/local/orphans";
 import { processBenchmark } from "./jobs/benchmark";
 import { sweepLeftoverNamespaces } from "./jobs/cluster-janitor";
 import { processProbeJob } from "./jobs/probe-job";
-import { reconcileRuns } from "./jobs/reconcile";
-import { reconcileReports, startReportWorker } from "./jobs/report";
+import { type ReconcileReport, reconcileRowJobs } from "./jobs/reconcile";
+import { processReport } from "./jobs/report";
 import { snapshotAfterRun } from "./jobs/snapshot-metrics";
 import { liveMetricsFor } from "./live-metrics";
 import { activeRuns, runsFinished, startMetricsServer } from "./metrics";
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (reaped > 0) console.log(`worker: stopped ${reaped} process(es) left behind by a previous worker`);
 
   const shutdown = new AbortController();
-  const worker = new Worker<BenchmarkJobData>(
+  const runWorker = startRowWorker<BenchmarkJobData>(
     RUN_QUEUE_NAME,
     async (job) => {
       activeRuns.inc();
@@ -48,25 +48,20 @@ async function main(): Promise<void> {
         activeRuns.dec();
       }
     },
-    {
-      connection: createRedis({ blocking: true }),
-      prefix: env.QUEUE_PREFIX,
-      // Benchmarks share this machine's cores: running two at once would corrupt both.
-      concurrency: env.WORKER_CONCURRENCY,
-      // A job that loses its lock is not retried blindly; the reconciler settles its run.
-      maxStalledCount: 0,
-    },
+    // Benchmarks share this machine's cores: running two at once would corrupt both.
+    { concurrency: env.WORKER_CONCURRENCY, label: "run" },
   );
-  worker.on("error", (error) => console.error(`worker: ${error.message}`));
-
-  const probeWorker = new Worker<ProbeJobData>(
+  const probeWorker = startRowWorker<ProbeJobData>(
     PROBE_QUEUE_NAME,
     (job) => processProbeJob(job.data.probeJobId, { shutdownSignal: shutdown.signal }),
-    { connection: createRedis({ blocking: true }), prefix: env.QUEUE_PREFIX, concurrency: 1, maxStalledCount: 0 },
+    { concurrency: 1, label: "probe" },
   );
-  probeWorker.on("error", (error) => console.error(`probe worker: ${error.message}`));
   // Reports (HTML, PDF through Chromium): one at a time, and only while no local benchmark runs.
-  const reportWorker = startReportWorker({ shutdownSignal: shutdown.signal });
+  const reportWorker = startRowWorker<ReportJobData>(
+    REPORT_QUEUE_NAME,
+    (job) => processReport(job.data.reportId, { signal: shutdown.signal }),
+    { concurrency: 1, label: "report" },
+  );
 
   const janitor = () =>
     sweepLeftoverNamespaces((m) => console.log(`worker: ${m}`)).catch((error: unknown) =>
@@ -74,16 +69,12 @@ async function main(): Promise<void> {
     );
   const reconcile = async (startUp = false) => {
     try {
-      const r = await reconcileRuns();
-      if (r.reenqueued.length + r.failedStale.length > 0) {
-        console.log(`worker: re-enqueued ${r.reenqueued.length}, failed ${r.failedStale.length} stale run(s)`);
-      }
+      const r = await reconcileRowJobs();
+      logReconciled("run", r.runs);
+      logReconciled("probe job", r.probeJobs);
+      logReconciled("report", r.reports);
       // Not awaited: a slow or unreachable cluster must not hold up the local runs.
-      if (startUp || r.failedStale.length > 0) void janitor();
-      const reports = await reconcileReports();
-      if (reports.reenqueued.length + reports.failedStale.length > 0) {
-        console.log(`worker: re-enqueued ${reports.reenqueued.length}, failed ${reports.failedStale.length} stale report(s)`);
-      }
+      if (startUp || r.runs.failedStale.length > 0) void janitor();
     } catch (error) {
       console.warn(`worker: reconcile failed: ${(error as Error).message}`);
     }
@@ -100,13 +91,18 @@ async function main(): Promise<void> {
     console.log(`worker: ${signal} received, stopping the active run and shutting down`);
     clearInterval(reconcileTimer);
     shutdown.abort();
-    await Promise.all([worker.close(), probeWorker.close(), reportWorker.close()]);
+    await Promise.all([runWorker.close(), probeWorker.close(), reportWorker.close()]);
     metricsServer?.close();
     await db.$disconnect();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+function logReconciled(what: string, r: ReconcileReport): void {
+  if (r.reenqueued.length + r.failedStale.length === 0) return;
+  console.log(`worker: re-enqueued ${r.reenqueued.length}, failed ${r.failedStale.length} stale ${what}(s)`);
 }
 
 main().catch((error: unknown) => {

@@ -28,3 +28,22 @@ export function rowQueue<T extends object>(name: string, jobName: string) {
   };
   return { queue, enqueue };
 }
+
+/**
+ * Enqueues a row that is already written in PostgreSQL. If Redis fails, the row simply stays
+ * QUEUED and the worker's reconciler enqueues it later, so nothing is lost: the failure is
+ * logged and reported as `false` (the caller tells the user it will start a little later).
+ */
+export async function enqueueOrLeaveToReconciler(
+  what: string,
+  id: string,
+  enqueue: (id: string) => Promise<void>,
+): Promise<boolean> {
+  try {
+    await enqueue(id);
+    return true;
+  } catch (error) {
+    console.warn(`${what} ${id} stored but not enqueued (the reconciler will retry): ${(error as Error).message}`);
+    return false;
+  }
+}

@@ -6,6 +6,7 @@ import { clusterRunRefusal } from "~/server/cluster/run-admission";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
 import type { RunStatus } from "~/server/db/generated/enums";
+import { enqueueOrLeaveToReconciler } from "~/server/queue/row-queue";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
 
 export interface CreateRunInput {
@@ -37,13 +38,7 @@ export async function createRun(input: CreateRunInput) {
     await recordAudit({ userId: input.userId, action: "run.create", target: created.id, detail: { mesh: spec.mesh } }, tx);
     return created;
   });
-  let enqueued = true;
-  try {
-    await enqueueRun(run.id);
-  } catch (error) {
-    enqueued = false;
-    console.warn(`run ${run.id} stored but not enqueued (the reconciler will retry): ${(error as Error).message}`);
-  }
+  const enqueued = await enqueueOrLeaveToReconciler("run", run.id, enqueueRun);
   return { run, enqueued };
 }
 

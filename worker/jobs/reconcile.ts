@@ -1,76 +1,116 @@
 import type { Queue } from "bullmq";
 import { db } from "~/server/db/client";
 import { enqueueProbeJob, probeQueue } from "~/server/queue/probe-queue";
+import { enqueueReport, reportQueue } from "~/server/queue/report-queue";
 import { enqueueRun, runQueue } from "~/server/queue/run-queue";
+import { type RowJobTable, rowJobTableSql } from "./row-job";
 
-/** A RUNNING run whose worker has been silent this long is taken as dead. */
+/** A RUNNING row whose worker has been silent this long is taken as dead (heartbeats are 1 s apart). */
 export const HEARTBEAT_TIMEOUT_MS = 30_000;
-/** A standalone probe job still RUNNING this long after its planned end lost its worker. */
-const PROBE_JOB_GRACE_MS = 60_000;
 
 export interface ReconcileReport {
   reenqueued: string[];
   failedStale: string[];
 }
 
+interface RowJobKind {
+  table: RowJobTable;
+  queue: () => Queue;
+  enqueue: (id: string) => Promise<void>;
+  /** A RUNNING row whose heartbeat is older than this lost its worker. */
+  staleAfterMs: number;
+  /** The error a row failed for a stale heartbeat is left with. */
+  staleError: string;
+}
+
+/** Every table whose rows BullMQ jobs stand for, and how the reconciler treats each. */
+const ROW_JOB_KINDS = {
+  runs: {
+    table: "BenchmarkRun",
+    queue: runQueue,
+    enqueue: enqueueRun,
+    staleAfterMs: HEARTBEAT_TIMEOUT_MS,
+    staleError: "The worker running this benchmark stopped responding",
+  },
+  probeJobs: {
+    table: "ProbeJob",
+    queue: probeQueue,
+    enqueue: enqueueProbeJob,
+    staleAfterMs: HEARTBEAT_TIMEOUT_MS,
+    staleError: "The worker running this probe stopped before it ended",
+  },
+  reports: {
+    table: "Report",
+    queue: reportQueue,
+    enqueue: enqueueReport,
+    staleAfterMs: HEARTBEAT_TIMEOUT_MS,
+    staleError: "The worker generating this report stopped",
+  },
+} satisfies Record<string, RowJobKind>;
+
+export type RowJobKindName = keyof typeof ROW_JOB_KINDS;
+
+/** BullMQ states in which a job will still be (or is being) handled; any other state is over. */
 const LIVE_STATES = new Set(["waiting", "active", "delayed", "prioritized", "waiting-children"]);
 
-/** Enqueues each id whose job is missing or finished; returns those it enqueued. */
-async function ensureEnqueued<T>(queue: Queue<T>, ids: string[], enqueue: (id: string) => Promise<void>): Promise<string[]> {
+/** How many QUEUED rows one pass looks at per table; the next pass takes the rest. */
+const QUEUED_BATCH = 1000;
+
+/**
+ * PostgreSQL is the source of truth, Redis only transport: for each row-job table, re-enqueue
+ * QUEUED rows whose job is missing (Redis flushed, enqueue failed) or over, and fail RUNNING
+ * rows whose worker stopped heartbeating.
+ */
+export async function reconcileRowJobs(): Promise<Record<RowJobKindName, ReconcileReport>> {
+  return {
+    runs: await reconcileKind(ROW_JOB_KINDS.runs),
+    probeJobs: await reconcileKind(ROW_JOB_KINDS.probeJobs),
+    reports: await reconcileKind(ROW_JOB_KINDS.reports),
+  };
+}
+
+/** Benchmark runs and standalone probe jobs. */
+export async function reconcileRuns(): Promise<ReconcileReport> {
+  const runs = await reconcileKind(ROW_JOB_KINDS.runs);
+  const probeJobs = await reconcileKind(ROW_JOB_KINDS.probeJobs);
+  return {
+    reenqueued: [...runs.reenqueued, ...probeJobs.reenqueued],
+    failedStale: [...runs.failedStale, ...probeJobs.failedStale],
+  };
+}
+
+export function reconcileReports(): Promise<ReconcileReport> {
+  return reconcileKind(ROW_JOB_KINDS.reports);
+}
+
+async function reconcileKind(kind: RowJobKind): Promise<ReconcileReport> {
+  return { reenqueued: await reenqueueLost(kind), failedStale: await failStale(kind) };
+}
+
+async function reenqueueLost(kind: RowJobKind): Promise<string[]> {
+  const queued = await db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM ${rowJobTableSql(kind.table)} WHERE "status" = 'QUEUED'
+    ORDER BY "createdAt", "id" LIMIT ${QUEUED_BATCH}`;
   const enqueued: string[] = [];
-  for (const id of ids) {
-    const job = await queue.getJob(id);
+  for (const { id } of queued) {
+    const job = await kind.queue().getJob(id);
     if (job && LIVE_STATES.has(await job.getState())) continue;
     // A finished job still holds the id; remove it so the add below is not ignored.
     if (job) await job.remove().catch(() => undefined);
-    await enqueue(id);
+    await kind.enqueue(id);
     enqueued.push(id);
   }
   return enqueued;
 }
 
-/**
- * PostgreSQL is the source of truth, Redis only transport: re-enqueue QUEUED runs and probe jobs
- * whose job is missing (Redis flushed, enqueue failed) and fail RUNNING ones whose worker died.
- */
-export async function reconcileRuns(): Promise<ReconcileReport> {
-  const queuedRuns = await db.benchmarkRun.findMany({ where: { status: "QUEUED" }, select: { id: true }, take: 1000 });
-  const queuedProbes = await db.probeJob.findMany({ where: { status: "QUEUED" }, select: { id: true }, take: 1000 });
-  const reenqueued = [
-    ...(await ensureEnqueued(
-      runQueue(),
-      queuedRuns.map((r) => r.id),
-      enqueueRun,
-    )),
-    ...(await ensureEnqueued(
-      probeQueue(),
-      queuedProbes.map((r) => r.id),
-      enqueueProbeJob,
-    )),
-  ];
-
-  const failedStale: string[] = [];
-  const staleBefore = new Date(Date.now() - HEARTBEAT_TIMEOUT_MS);
-  const staleWhere = { status: "RUNNING" as const, OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: staleBefore } }] };
-  for (const { id } of await db.benchmarkRun.findMany({ where: staleWhere, select: { id: true } })) {
-    const updated = await db.benchmarkRun.updateMany({
-      where: { id, ...staleWhere },
-      data: { status: "FAILED", finishedAt: new Date(), error: "The worker running this benchmark stopped responding" },
-    });
-    if (updated.count === 1) failedStale.push(id);
-  }
-  const runningProbes = await db.probeJob.findMany({
-    where: { status: "RUNNING" },
-    select: { id: true, startedAt: true, durationSeconds: true },
-  });
-  for (const job of runningProbes) {
-    const deadline = (job.startedAt?.getTime() ?? 0) + job.durationSeconds * 1000 + PROBE_JOB_GRACE_MS;
-    if (deadline > Date.now()) continue;
-    const updated = await db.probeJob.updateMany({
-      where: { id: job.id, status: "RUNNING" },
-      data: { status: "FAILED", finishedAt: new Date(), error: "The worker running this probe stopped before it ended" },
-    });
-    if (updated.count === 1) failedStale.push(job.id);
-  }
-  return { reenqueued, failedStale };
+async function failStale(kind: RowJobKind): Promise<string[]> {
+  const now = new Date();
+  const staleBefore = new Date(now.getTime() - kind.staleAfterMs);
+  // One conditional statement: a row that heartbeats or finishes meanwhile is not touched.
+  const failed = await db.$queryRaw<{ id: string }[]>`
+    UPDATE ${rowJobTableSql(kind.table)}
+    SET "status" = 'FAILED', "finishedAt" = ${now}, "error" = ${kind.staleError}, "phase" = NULL
+    WHERE "status" = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < ${staleBefore})
+    RETURNING "id"`;
+  return failed.map((row) => row.id);
 }

@@ -1,0 +1,30 @@
+import { type Job, Worker } from "bullmq";
+import { env } from "~/server/env";
+import { createRedis } from "./redis";
+
+export interface RowWorkerOptions {
+  /** How many rows of this queue one worker process handles at once. */
+  concurrency: number;
+  /** Names the worker in its error log lines. */
+  label: string;
+}
+
+/**
+ * The BullMQ consumer of a row queue (see rowQueue). PostgreSQL decides what happens to a row,
+ * not BullMQ: a job whose worker lost its lock is not retried (maxStalledCount 0), the
+ * reconciler settles its row instead. Close the returned Worker on shutdown.
+ */
+export function startRowWorker<T>(
+  queueName: string,
+  handle: (job: Job<T>) => Promise<unknown>,
+  options: RowWorkerOptions,
+): Worker<T> {
+  const worker = new Worker<T>(queueName, handle, {
+    connection: createRedis({ blocking: true }),
+    prefix: env.QUEUE_PREFIX,
+    concurrency: options.concurrency,
+    maxStalledCount: 0,
+  });
+  worker.on("error", (error) => console.error(`${options.label} worker: ${error.message}`));
+  return worker;
+}
