@@ -1,6 +1,6 @@
 import { type Job, Worker } from "bullmq";
 import { env } from "~/server/env";
-import { createRedis } from "./redis";
+import { createRedis } from "~/server/queue/redis";
 
 export interface RowWorkerOptions {
   /** How many rows of this queue one worker process handles at once. */
