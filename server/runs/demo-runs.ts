@@ -1,6 +1,6 @@
 import type { RunSpecInput } from "~/core/spec";
-import { db } from "~/server/db/client";
 import { createRun } from "./service";
+import { countRuns } from "./store";
 
 const DEMO_BASE = {
   backend: "LOCAL",
@@ -15,7 +15,7 @@ const DEMO_BASE = {
 
 /** On the very first start (no runs stored) queue one baseline and one proxy run, so a new user lands on real data. */
 export async function queueDemoRunsIfEmpty(userId: string | null): Promise<number> {
-  if ((await db.benchmarkRun.count()) > 0) return 0;
+  if ((await countRuns()) > 0) return 0;
   const demos: { name: string; spec: RunSpecInput }[] = [
     { name: "Demo: baseline, 300 rps", spec: { ...DEMO_BASE, mesh: "baseline" } },
     { name: "Demo: nginx proxy pair, 300 rps", spec: { ...DEMO_BASE, mesh: "nginx" } },

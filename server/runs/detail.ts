@@ -1,9 +1,8 @@
 import { mergeHistograms, percentileSpectrum, summarize } from "~/core/histogram";
-import type { ComponentUsage } from "~/core/result";
-import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
 import type { Backend, RunStatus } from "~/server/db/generated/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
+import { componentsColumn, errorsColumn, parseSpec, perSecondColumn } from "./json-columns";
 
 /** The columns of a run the run page shows, with its creator's name (what the SQL below selects). */
 export interface RunDetailRow {
@@ -40,9 +39,9 @@ export interface RunDetailResultRow {
 }
 
 /**
- * The run and its results in two plain statements, run concurrently. Prisma's findUnique with the
- * same includes cost 3.2 ms a call against about 0.7 ms per raw statement, for 40 µs of SQL
- * (bench/experimental/api-breakdown.ts); the run page asks every second while a run is live.
+ * The run and its results in two plain statements, run concurrently: the run page asks every
+ * second while a run is live, and Prisma's findUnique with the same includes costs several times
+ * what the two raw statements do, nearly all of it in the client rather than the SQL.
  */
 async function loadRunDetailRows(id: string): Promise<{ run: RunDetailRow; results: RunDetailResultRow[] } | null> {
   const [runs, results] = await Promise.all([
@@ -73,7 +72,6 @@ export async function runDetail(id: string) {
 export function toRunDetail(run: RunDetailRow, results: readonly RunDetailResultRow[]) {
   const histograms = results.map((r) => histogramFromBytes(r.histogram));
   const merged = histograms.length > 0 ? mergeHistograms(histograms) : null;
-  const spec = runSpecSchema.safeParse(run.spec);
   return {
     id: run.id,
     name: run.name,
@@ -88,7 +86,7 @@ export function toRunDetail(run: RunDetailRow, results: readonly RunDetailResult
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     createdBy: run.createdBy?.name ?? run.createdBy?.email ?? null,
-    spec: spec.success ? spec.data : null,
+    spec: parseSpec(run.spec),
     summary: merged ? summarize(merged) : null,
     spectrum: merged ? percentileSpectrum(merged) : [],
     actualQps: run.actualQps,
@@ -99,12 +97,12 @@ export function toRunDetail(run: RunDetailRow, results: readonly RunDetailResult
       requestedQps: r.requestedQps,
       actualQps: r.actualQps,
       count: r.count,
-      errors: r.errors as Record<string, number>,
+      errors: errorsColumn.parse(r.errors),
       errorCount: r.errorCount,
       summary: histograms[i] ? summarize(histograms[i]) : null,
-      perSecond: r.perSecond as number[],
+      perSecond: perSecondColumn.parse(r.perSecond),
       measuredSeconds: r.measuredSeconds,
-      components: r.components as unknown as ComponentUsage[],
+      components: componentsColumn.parse(r.components),
     })),
   };
 }

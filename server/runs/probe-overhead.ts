@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ComponentUsage } from "~/core/result";
-import { runSpecSchema } from "~/core/spec";
-import { db } from "~/server/db/client";
+import { findComparableRunFiguresOfProfile, findRunFigures } from "./run-figures";
+import { isComparableStatus } from "./run-status";
 
 interface Figures {
   p50Us: number | null;
@@ -16,9 +16,12 @@ export interface ProbeOverhead {
   withoutProbes: Figures | null;
 }
 
-function totalCpu(results: { components: unknown }[]): number | null {
-  const perIteration = results.map((r) => {
-    const cores = (r.components as ComponentUsage[]).map((c) => c.cpuCores);
+/** How many of the profile's newest succeeded runs are searched for one with the same spec. */
+const REFERENCE_CANDIDATES = 200;
+
+function totalCpu(perRepetition: readonly ComponentUsage[][]): number | null {
+  const perIteration = perRepetition.map((components) => {
+    const cores = components.map((c) => c.cpuCores);
     return cores.some((c) => c === null) ? null : cores.reduce<number>((a, c) => a + (c ?? 0), 0);
   });
   if (perIteration.length === 0 || perIteration.some((c) => c === null)) return null;
@@ -30,34 +33,16 @@ function totalCpu(results: { components: unknown }[]): number | null {
  * probes. Null when the run has no probes or has not succeeded; `reference` null when no such run exists.
  */
 export async function probeOverhead(runId: string): Promise<ProbeOverhead | null> {
-  const run = await db.benchmarkRun.findUnique({
-    where: { id: runId },
-    select: {
-      spec: true,
-      mesh: true,
-      backend: true,
-      status: true,
-      p50Us: true,
-      p99Us: true,
-      results: { select: { components: true } },
-    },
-  });
-  const spec = runSpecSchema.safeParse(run?.spec);
-  if (!run || !spec.success || spec.data.probes.length === 0 || run.status !== "SUCCEEDED") return null;
-  const withoutProbes = { ...spec.data, probes: [] };
-  const candidates = await db.benchmarkRun.findMany({
-    where: { mesh: run.mesh, backend: run.backend, status: "SUCCEEDED", id: { not: runId } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: 200,
-    select: { id: true, name: true, spec: true, p50Us: true, p99Us: true, results: { select: { components: true } } },
-  });
-  const reference = candidates.find((c) => {
-    const parsed = runSpecSchema.safeParse(c.spec);
-    return parsed.success && isDeepStrictEqual(parsed.data, withoutProbes);
-  });
+  const run = await findRunFigures(runId);
+  if (!run?.spec || run.spec.probes.length === 0 || !isComparableStatus(run.status)) return null;
+  const withoutProbes = { ...run.spec, probes: [] };
+  const candidates = await findComparableRunFiguresOfProfile(run, { excludeId: runId, take: REFERENCE_CANDIDATES });
+  const reference = candidates.find((c) => c.spec !== null && isDeepStrictEqual(c.spec, withoutProbes));
   return {
     reference: reference ? { id: reference.id, name: reference.name } : null,
-    withProbes: { p50Us: run.p50Us, p99Us: run.p99Us, cpuCores: totalCpu(run.results) },
-    withoutProbes: reference ? { p50Us: reference.p50Us, p99Us: reference.p99Us, cpuCores: totalCpu(reference.results) } : null,
+    withProbes: { p50Us: run.p50Us, p99Us: run.p99Us, cpuCores: totalCpu(run.components) },
+    withoutProbes: reference
+      ? { p50Us: reference.p50Us, p99Us: reference.p99Us, cpuCores: totalCpu(reference.components) }
+      : null,
   };
 }

@@ -1,13 +1,24 @@
 import { TRPCError } from "@trpc/server";
+import type { z } from "zod";
 import { isKubernetesMesh } from "~/core/kubernetes-meshes";
+import { meshesFor } from "~/core/meshes";
 import { type RunSpecInput, runSpecSchema } from "~/core/spec";
+import { pageOf, rowsToRead } from "~/server/api/paging";
 import { recordAudit } from "~/server/audit";
 import { clusterRunRefusal } from "~/server/cluster/run-admission";
-import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
-import type { RunStatus } from "~/server/db/generated/enums";
 import { enqueueOrLeaveToReconciler } from "~/server/queue/row-queue";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
+import type { listRunsInput } from "./schemas";
+import {
+  cancelQueuedRun,
+  findRunHeader,
+  insertQueuedRun,
+  isFinished,
+  listRunRows,
+  requestRunningRunCancel,
+  runDetail,
+} from "./store";
 
 export interface CreateRunInput {
   name: string;
@@ -26,44 +37,50 @@ export async function createRun(input: CreateRunInput) {
     if (refusal) throw new TRPCError({ code: "PRECONDITION_FAILED", message: refusal });
   }
   const run = await db.$transaction(async (tx) => {
-    const created = await tx.benchmarkRun.create({
-      data: {
-        name: input.name,
-        backend: spec.backend,
-        mesh: spec.mesh,
-        spec: spec as unknown as Prisma.InputJsonValue,
-        createdById: input.userId,
-      },
-    });
+    const created = await insertQueuedRun({ name: input.name, spec, createdById: input.userId }, tx);
     await recordAudit({ userId: input.userId, action: "run.create", target: created.id, detail: { mesh: spec.mesh } }, tx);
     return created;
   });
   const enqueued = await enqueueOrLeaveToReconciler("run", run.id, enqueueRun);
-  return { run, enqueued };
+  return { id: run.id, enqueued };
 }
-
-const FINISHED: RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED"];
 
 /**
  * A queued run is cancelled at once; a running one is flagged and the worker stops it within
  * a second or so (it polls the flag with its heartbeat) and marks it CANCELLED itself.
  */
 export async function cancelRun(runId: string, userId: string) {
-  const run = await db.benchmarkRun.findUnique({ where: { id: runId }, select: { status: true } });
+  const run = await findRunHeader(runId);
   if (!run) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
-  if (FINISHED.includes(run.status)) {
+  if (isFinished(run.status)) {
     throw new TRPCError({ code: "CONFLICT", message: `The run already ended (${run.status.toLowerCase()}).` });
   }
   const now = new Date();
-  const queued = await db.benchmarkRun.updateMany({
-    where: { id: runId, status: "QUEUED" },
-    data: { status: "CANCELLED", cancelRequestedAt: now, finishedAt: now, error: "Cancelled before it started" },
-  });
-  if (queued.count === 1) {
+  if (await cancelQueuedRun(runId, now)) {
     await dequeueRun(runId).catch(() => undefined);
   } else {
-    await db.benchmarkRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: { cancelRequestedAt: now } });
+    await requestRunningRunCancel(runId, now);
   }
   await recordAudit({ userId, action: "run.cancel", target: runId });
-  return db.benchmarkRun.findUniqueOrThrow({ where: { id: runId } });
+  const after = await findRunHeader(runId);
+  if (!after) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
+  return { id: after.id, status: after.status };
+}
+
+/** One page of the runs list, newest first. */
+export async function listRuns(input: z.output<typeof listRunsInput>) {
+  const rows = await listRunRows({ cursor: input.cursor, take: rowsToRead(input.limit), status: input.status, mesh: input.mesh });
+  return pageOf(rows, input.limit, (run) => run.id);
+}
+
+/** Everything the run page shows. */
+export async function getRun(id: string) {
+  const detail = await runDetail(id);
+  if (!detail) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
+  return detail;
+}
+
+/** The meshes the new-run form offers, per backend. */
+export function availableMeshes() {
+  return { local: meshesFor("LOCAL"), kubernetes: meshesFor("KUBERNETES") };
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { db } from "~/server/db/client";
 import { snapshotRunMetrics } from "~/server/metrics/run-metrics";
+import { findRunHeader } from "~/server/runs/store";
 
 /** Prometheus scrapes the worker every second: wait for the run's last samples to be stored. */
 const FINAL_SCRAPE_WAIT_MS = 2_500;
@@ -13,7 +13,7 @@ export async function snapshotAfterRun(runId: string, shutdown: AbortSignal): Pr
   try {
     // A cluster run's series are the cluster's cAdvisor, scraped every 30 s or so: a snapshot now
     // would cut off the last of them for good. Its charts read the cluster's Prometheus instead.
-    const run = await db.benchmarkRun.findUnique({ where: { id: runId }, select: { backend: true } });
+    const run = await findRunHeader(runId);
     if (run?.backend !== "LOCAL") return;
     await sleep(FINAL_SCRAPE_WAIT_MS, undefined, { signal: shutdown });
     const metrics = await snapshotRunMetrics(runId);

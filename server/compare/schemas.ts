@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
+import { MESH_PROFILES } from "~/core/meshes";
+import { idSchema, pageInputShape } from "~/server/api/schemas";
+
+export const compareRunIdsSchema = z
+  .array(idSchema)
+  .min(MIN_COMPARE_RUNS, `Pick at least ${MIN_COMPARE_RUNS} runs`)
+  .max(MAX_COMPARE_RUNS, `Pick at most ${MAX_COMPARE_RUNS} runs`)
+  .refine((ids) => new Set(ids).size === ids.length, "A run can appear only once");
+
+export const compareRunsInput = z.object({ runIds: compareRunIdsSchema, baselineId: idSchema.nullish() });
+
+export const compareCandidatesInput = z.object({
+  search: z.string().trim().max(120).optional(),
+  mesh: z.enum(MESH_PROFILES).optional(),
+  ...pageInputShape,
+});
+
+export const setBaselineInput = z.object({ runId: idSchema, baseline: z.boolean() });

@@ -1,0 +1,56 @@
+import { mergeHistograms, summarize } from "~/core/histogram";
+import type { IterationResult } from "~/core/result";
+import { db, type Prisma } from "~/server/db/client";
+import { histogramFromBytes, histogramToBytes } from "~/server/db/histogram-bytes";
+
+function errorTotal(errors: Record<string, number>): number {
+  return Object.values(errors).reduce((a, b) => a + b, 0);
+}
+
+/** One repetition's RunResult row, written by the worker as soon as the repetition ends. */
+export async function storeIterationResult(runId: string, result: IterationResult): Promise<void> {
+  const l = result.latency;
+  await db.runResult.create({
+    data: {
+      runId,
+      iteration: result.iteration,
+      requestedQps: result.requestedQps,
+      actualQps: result.actualQps,
+      count: result.count,
+      errors: result.errors,
+      errorCount: errorTotal(result.errors),
+      minUs: l?.minUs,
+      meanUs: l?.meanUs,
+      maxUs: l?.maxUs,
+      p50Us: l?.p50Us,
+      p75Us: l?.p75Us,
+      p90Us: l?.p90Us,
+      p99Us: l?.p99Us,
+      p999Us: l?.p999Us,
+      histogram: histogramToBytes(result.histogram),
+      perSecond: result.perSecond,
+      measuredSeconds: result.measuredSeconds,
+      components: result.components as unknown as Prisma.InputJsonValue,
+      startedAt: result.startedAt,
+      finishedAt: result.finishedAt,
+    },
+  });
+}
+
+/** Run-level figures for the list view, from the histogram pooled over all repetitions. */
+export async function runSummary(runId: string) {
+  const results = await db.runResult.findMany({
+    where: { runId },
+    select: { histogram: true, actualQps: true, count: true, errorCount: true },
+  });
+  if (results.length === 0) return { p50Us: null, p99Us: null, actualQps: null, requestCount: null, errorCount: null };
+  const merged = mergeHistograms(results.map((r) => histogramFromBytes(r.histogram)));
+  const summary = summarize(merged);
+  return {
+    p50Us: summary?.p50Us ?? null,
+    p99Us: summary?.p99Us ?? null,
+    actualQps: results.reduce((a, r) => a + r.actualQps, 0) / results.length,
+    requestCount: results.reduce((a, r) => a + r.count, 0),
+    errorCount: results.reduce((a, r) => a + r.errorCount, 0),
+  };
+}
