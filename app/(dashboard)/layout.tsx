@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton } from "~/components/auth/sign-out-button";
+import { DatabaseBanner } from "~/components/ui/database-banner";
 import { getSession } from "~/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -31,7 +32,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <SignOutButton />
         </div>
       </header>
-      <main className="page">{children}</main>
+      <main className="page">
+        <DatabaseBanner />
+        {children}
+      </main>
     </>
   );
 }

@@ -1,8 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { Session } from "next-auth";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { DATABASE_UNAVAILABLE } from "~/core/messages";
 import { db } from "~/server/db/client";
+import { isDatabaseUnavailable } from "~/server/db/errors";
 
 export interface TRPCContext {
   session: Session | null;
@@ -17,15 +20,32 @@ const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    return { ...shape, data: { ...shape.data, zodError } };
+    // No stack in any response: it names files, queries and the database's address.
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, data: { ...data, zodError } };
   },
+});
+
+/**
+ * What a caller sees of a failure it did not cause: a database outage is a 503 it may retry, and
+ * any other unexpected error is "Internal error (ref …)", logged once here with that reference,
+ * so neither driver text nor the database's address reaches a response.
+ */
+const errorBoundary = t.middleware(async ({ next, path }) => {
+  const result = await next();
+  if (result.ok || result.error.code !== "INTERNAL_SERVER_ERROR") return result;
+  const cause = result.error.cause ?? result.error;
+  if (isDatabaseUnavailable(cause)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE });
+  const ref = randomBytes(4).toString("hex");
+  console.error(`tRPC ${path} failed (ref ${ref}):`, cause);
+  throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Internal error (ref ${ref})` });
 });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(errorBoundary);
 
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." });
   return next({ ctx: { session: ctx.session, user: ctx.session.user } });
 });
