@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
 import { MESH_PROFILES } from "~/core/meshes";
+import { plainTextSchema } from "~/core/text";
 import { idSchema, pageInputShape } from "~/server/api/schemas";
 
 export const compareRunIdsSchema = z
@@ -12,7 +13,7 @@ export const compareRunIdsSchema = z
 export const compareRunsInput = z.object({ runIds: compareRunIdsSchema, baselineId: idSchema.nullish() });
 
 export const compareCandidatesInput = z.object({
-  search: z.string().trim().max(120).optional(),
+  search: plainTextSchema.trim().max(120).optional(),
   mesh: z.enum(MESH_PROFILES).optional(),
   ...pageInputShape,
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_COMPARE_RUNS } from "~/core/compare-limits";
+import { plainTextSchema } from "~/core/text";
 import { idSchema, pageInputShape } from "~/server/api/schemas";
 import { ReportFormat } from "~/server/db/generated/enums";
 
@@ -17,5 +18,5 @@ export const generateReportsInput = z.object({
     .refine((ids) => new Set(ids).size === ids.length, "A run can appear only once"),
   baselineId: idSchema.nullish(),
   formats: z.array(z.enum(ReportFormat)).min(1).max(2),
-  title: z.string().trim().min(1).max(200).optional(),
+  title: plainTextSchema.trim().min(1).max(200).optional(),
 });
