@@ -42,6 +42,14 @@ const envSchema = z.object({
   /** Login attempts allowed per email+IP in LOGIN_WINDOW_SECONDS before it is locked. */
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** How long a login lasts. */
+  SESSION_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(8 * 60 * 60),
+  /** How stale a session's view of its user may be: a deleted or demoted user loses access within this. */
+  SESSION_RECHECK_SECONDS: z.coerce.number().min(0).max(60).default(30),
   /** The longest run accepted, all repetitions and warm-ups included. */
   MAX_RUN_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunSeconds),
   /** The most requests a fixed-rate run may ask for (rate × time, all repetitions). */

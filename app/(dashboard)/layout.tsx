@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { SignOutButton } from "~/components/auth/sign-out-button";
+import { SignOutButton, SignOutEverywhereButton } from "~/components/auth/sign-out-button";
 import { DatabaseBanner } from "~/components/ui/database-banner";
 import { getSession } from "~/server/auth/session";
 
@@ -30,6 +30,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <span data-testid="current-user">{session.user.email}</span>
           <span className="badge role">{session.user.role.toLowerCase()}</span>
           <SignOutButton />
+          <SignOutEverywhereButton />
         </div>
       </header>
       <main className="page">

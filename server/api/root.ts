@@ -1,3 +1,4 @@
+import { accountRouter } from "./routers/account";
 import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
 import { metricsRouter } from "./routers/metrics";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   reports: reportsRouter,
   probes: probesRouter,
   cluster: clusterRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -32,10 +32,11 @@ const hostileValue = fc.oneof(
 );
 /** The procedure's own input fields, so generated objects reach past the first check. */
 function inputFields(path: string): string[] {
-  const procedure = appRouter._def.procedures[path as keyof typeof appRouter._def.procedures] as {
-    _def: { inputs: unknown[] };
-  };
-  return procedure._def.inputs.flatMap((schema) => (schema instanceof z.ZodObject ? Object.keys(schema.shape) : []));
+  // The router's public type hides the parsers; every procedure has them at run time.
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>;
+  return (procedures[path]?._def.inputs ?? []).flatMap((schema) =>
+    schema instanceof z.ZodObject ? Object.keys(schema.shape) : [],
+  );
 }
 
 function hostileInputFor(path: string) {
