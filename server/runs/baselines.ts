@@ -1,6 +1,6 @@
+import { COMPARABLE_STATUS, isComparableStatus } from "~/core/run-status";
 import { db } from "~/server/db/client";
 import type { Backend } from "~/server/db/generated/enums";
-import { COMPARABLE_STATUS, isComparableStatus } from "./run-status";
 
 /** A profile is a mesh on a backend; each may mark one succeeded run as the baseline later runs are judged against. */
 export interface Profile {

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ComponentUsage } from "~/core/result";
+import { isComparableStatus } from "~/core/run-status";
 import { findComparableRunFiguresOfProfile, findRunFigures } from "./run-figures";
-import { isComparableStatus } from "./run-status";
 
 interface Figures {
   p50Us: number | null;

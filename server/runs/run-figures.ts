@@ -1,9 +1,9 @@
 import type { ComponentUsage } from "~/core/result";
+import { COMPARABLE_STATUS } from "~/core/run-status";
 import type { RunSpec } from "~/core/spec";
 import { db, type Prisma } from "~/server/db/client";
 import type { Backend } from "~/server/db/generated/enums";
 import { componentsColumn, parseSpec } from "./json-columns";
-import { COMPARABLE_STATUS } from "./run-status";
 
 /** A run's headline figures and its resource use per repetition, without histograms. */
 export interface RunFigures {

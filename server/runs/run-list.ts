@@ -1,6 +1,6 @@
+import { COMPARABLE_STATUS } from "~/core/run-status";
 import { db, Prisma } from "~/server/db/client";
 import type { Backend, RunStatus } from "~/server/db/generated/enums";
-import { COMPARABLE_STATUS } from "./run-status";
 
 /** A row of the runs list: no spec blobs, no histograms. Column names as Prisma's model has them. */
 interface RunListRow {

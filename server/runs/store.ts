@@ -11,6 +11,7 @@
  * - results.ts, probe-results.ts: the worker's result writes and the run's summary.
  */
 
+export { COMPARABLE_STATUS, FINISHED_STATUSES, isComparableStatus, isFinished } from "~/core/run-status";
 export {
   type BaselineMarking,
   findProfileBaseline,
@@ -38,4 +39,3 @@ export {
   type RunHeader,
   requestRunningRunCancel,
 } from "./run-rows";
-export { COMPARABLE_STATUS, FINISHED_STATUSES, isComparableStatus, isFinished } from "./run-status";

@@ -1,5 +1,6 @@
 import { db } from "~/server/db/client";
 import { ComparisonError, loadComparison } from "~/server/reports/comparison";
+import { isLocalBenchmarkRunning } from "~/server/runs/store";
 import { captureEnvironment, type ReportEnvironment } from "~/worker/reports/environment";
 import { renderReportHtml } from "~/worker/reports/html";
 import { printPdf } from "~/worker/reports/pdf";
@@ -39,8 +40,7 @@ const IDLE_POLL_MS = 1_000;
 export async function waitForNoLocalBenchmark(signal?: AbortSignal): Promise<void> {
   for (;;) {
     signal?.throwIfAborted();
-    const running = await db.benchmarkRun.count({ where: { status: "RUNNING", backend: "LOCAL" } });
-    if (running === 0) return;
+    if (!(await isLocalBenchmarkRunning())) return;
     await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
   }
 }
