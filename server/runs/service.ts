@@ -2,11 +2,12 @@ import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { isKubernetesMesh } from "~/core/kubernetes-meshes";
 import { meshesFor } from "~/core/meshes";
-import { type RunSpecInput, runSpecSchema } from "~/core/spec";
+import { type RunSpecInput, runLimitProblems, runSpecSchema } from "~/core/spec";
 import { pageOf, rowsToRead } from "~/server/api/paging";
 import { recordAudit } from "~/server/audit";
 import { clusterRunRefusal } from "~/server/cluster/run-admission";
 import { db } from "~/server/db/client";
+import { env } from "~/server/env";
 import { enqueueOrLeaveToReconciler } from "~/server/queue/row-queue";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
 import type { listRunsInput } from "./schemas";
@@ -32,6 +33,8 @@ export interface CreateRunInput {
  */
 export async function createRun(input: CreateRunInput) {
   const spec = runSpecSchema.parse(input.spec);
+  const tooBig = runLimitProblems(spec, { maxRunSeconds: env.MAX_RUN_SECONDS, maxRunRequests: env.MAX_RUN_REQUESTS });
+  if (tooBig.length > 0) throw new TRPCError({ code: "BAD_REQUEST", message: `${tooBig.join(". ")}.` });
   if (spec.backend === "KUBERNETES" && isKubernetesMesh(spec.mesh)) {
     const refusal = await clusterRunRefusal(spec.mesh);
     if (refusal) throw new TRPCError({ code: "PRECONDITION_FAILED", message: refusal });
