@@ -47,16 +47,25 @@ ensure_system_packages() {
 }
 
 ensure_secrets() {
+  local random='console.log(require("crypto").randomBytes(32).toString("base64url"))'
   mkdir -p var
   if [ ! -f var/secrets.env ]; then
     log "generating var/secrets.env (auth secret; git-ignored)"
-    umask 077
-    printf 'NEXTAUTH_SECRET=%s\n' "$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" > var/secrets.env
+    (umask 077 && printf 'NEXTAUTH_SECRET=%s\n' "$(node -e "$random")" > var/secrets.env)
+  fi
+  # Added to older secrets files too: /api/metrics answers only to this token.
+  if ! grep -q '^METRICS_TOKEN=' var/secrets.env; then
+    log "adding METRICS_TOKEN to var/secrets.env (Prometheus's token for /api/metrics)"
+    printf 'METRICS_TOKEN=%s\n' "$(node -e "$random")" >> var/secrets.env
   fi
   set -a
   # shellcheck disable=SC1091
   . var/secrets.env
   set +a
+  # Prometheus reads the token from a file of its own (monitoring/prometheus.yml, credentials_file).
+  if [ ! -f var/metrics-token ] || [ "$(cat var/metrics-token)" != "$METRICS_TOKEN" ]; then
+    (umask 077 && printf '%s' "$METRICS_TOKEN" > var/metrics-token)
+  fi
 }
 
 ensure_postgres() {

@@ -1,6 +1,17 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_RUN_LIMITS } from "~/core/spec";
+
+/** An IPv4/IPv6 address, or one with a /prefix (CIDR). */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = "", prefix, extra] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
 
 /**
  * Configuration, validated once. Every variable has a default that works on a developer
@@ -42,6 +53,22 @@ const envSchema = z.object({
   /** Login attempts allowed per email+IP in LOGIN_WINDOW_SECONDS before it is locked. */
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated). Empty:
+   * the client address is the socket's, whatever the request's headers say.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine(isAddressOrCidr, "must be an IP address or CIDR (e.g. 10.0.0.0/8)"))),
+  /** Bearer token Prometheus sends to /api/metrics; unset, the endpoint answers 404. */
+  METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters").optional(),
   /** How long a login lasts. */
   SESSION_MAX_AGE_SECONDS: z.coerce
     .number()

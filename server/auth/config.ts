@@ -4,6 +4,7 @@ import { z } from "zod";
 import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
+import { clientAddress } from "./client-address";
 import { assertLoginAllowed, clearLoginFailures, LoginLockedError, recordLoginFailure } from "./login-limiter";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -18,12 +19,6 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
-function clientIp(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  return first || "local";
-}
-
 export const authOptions: NextAuthOptions = {
   secret: env.NEXTAUTH_SECRET,
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
@@ -36,7 +31,8 @@ export const authOptions: NextAuthOptions = {
         const parsed = credentialsSchema.safeParse(credentials);
         if (!parsed.success) throw new Error("Enter a valid email and password.");
         const { email, password } = parsed.data;
-        const ip = clientIp(req.headers);
+        // The socket's address (or, behind TRUSTED_PROXIES, the hop they saw): never a header the client chose.
+        const ip = clientAddress(req.headers);
         try {
           await assertLoginAllowed(email, ip);
         } catch (error) {

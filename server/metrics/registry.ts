@@ -25,6 +25,12 @@ function createWebRegistry() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const loginLockouts = new Counter({
+    name: "meshbench_login_lockouts_total",
+    help: "Logins locked after too many failures, by what was locked (one email from one address, or the email from everywhere)",
+    labelNames: ["scope"] as const,
+    registers: [registry],
+  });
   const dependencyUp = new Gauge({
     name: "meshbench_dependency_up",
     help: "1 when the web app can reach the dependency",
@@ -66,7 +72,7 @@ function createWebRegistry() {
     },
   });
 
-  return { registry, requests, requestSeconds };
+  return { registry, requests, requestSeconds, loginLockouts };
 }
 
 const globalForMetrics = globalThis as unknown as { meshbenchWebMetrics?: ReturnType<typeof createWebRegistry> };
@@ -75,18 +81,30 @@ export function webMetrics(): ReturnType<typeof createWebRegistry> {
   return globalForMetrics.meshbenchWebMetrics;
 }
 
-/** Times an API handler and counts it by route and status code. */
-export async function observed(route: string, handler: () => Promise<Response>): Promise<Response> {
+/** The route label of anything that is not a known route. */
+export const UNKNOWN_ROUTE = "unknown";
+
+/**
+ * Times an API handler and counts it by route and status code, once per route it served (a tRPC
+ * batch serves several procedures in one request). Each distinct label value is a series kept for
+ * the life of the process, so a route the caller did not name in `known` (the router's procedure
+ * names, say) is recorded as UNKNOWN_ROUTE: request paths cannot mint new series.
+ */
+export async function observed(
+  routes: readonly string[],
+  known: ReadonlySet<string>,
+  handler: () => Promise<Response>,
+): Promise<Response> {
   const { requests, requestSeconds } = webMetrics();
-  const stop = requestSeconds.startTimer({ route });
+  const labels = [...new Set(routes.map((route) => (known.has(route) ? route : UNKNOWN_ROUTE)))];
+  const stops = labels.map((route) => requestSeconds.startTimer({ route }));
+  let code = "500";
   try {
     const response = await handler();
-    requests.inc({ route, code: String(response.status) });
+    code = String(response.status);
     return response;
-  } catch (error) {
-    requests.inc({ route, code: "500" });
-    throw error;
   } finally {
-    stop();
+    for (const route of labels) requests.inc({ route, code });
+    for (const stop of stops) stop();
   }
 }

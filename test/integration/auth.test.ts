@@ -6,12 +6,15 @@ import { hashPassword, verifyPassword } from "~/server/auth/password";
 import { seedAdmin } from "~/server/auth/seed-admin";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
+import { installPeerAddressHook, PEER_ADDRESS_HEADER } from "~/server/http/peer-address";
 import { createUser } from "./helpers";
 
 const provider = authOptions.providers[0] as CredentialsConfig;
+// The client address comes from the socket, which the app's edge stamps into this header.
+installPeerAddressHook();
 // next-auth keeps the user's authorize under options; the top-level one is a placeholder.
 const authorize = (email: string, password: string, ip = "10.9.8.7") =>
-  provider.options.authorize({ email, password }, { headers: { "x-forwarded-for": ip } } as never);
+  provider.options.authorize({ email, password }, { headers: { [PEER_ADDRESS_HEADER]: ip } } as never);
 
 describe("credentials login", () => {
   const password = "correct horse battery";

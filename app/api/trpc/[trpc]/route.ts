@@ -1,28 +1,45 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { TRPCError } from "@trpc/server";
+import { resolveResponse } from "@trpc/server/http";
 import { appRouter } from "~/server/api/root";
 import { createInnerContext } from "~/server/api/trpc";
 import { getSession } from "~/server/auth/session";
+import { guardedRoute } from "~/server/http/guarded-route";
 import { observed } from "~/server/metrics/registry";
 
-const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
+const ENDPOINT = "/api/trpc/";
+const PROCEDURES: ReadonlySet<string> = new Set(Object.keys(appRouter._def.procedures));
 
-/** Metric label for the called procedure(s); anything unknown collapses to one label value. */
-function routeLabel(req: Request): string {
-  const path = new URL(req.url).pathname.replace(/^\/api\/trpc\//, "");
-  return path.split(",").every((p) => PROCEDURES.has(p)) ? path : "unknown";
+/** The request's procedure path ("runs.list" or, batched, "runs.list,runs.get"), decoded. */
+function procedurePath(req: Request): string {
+  const raw = new URL(req.url).pathname.slice(ENDPOINT.length).replace(/\/+$/, "");
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
-const handler = (req: Request) =>
-  observed(routeLabel(req), () =>
-    fetchRequestHandler({
-      endpoint: "/api/trpc",
-      req,
-      router: appRouter,
-      createContext: async () => createInnerContext(await getSession()),
-      onError({ path, error }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error);
-      },
-    }),
-  );
+/**
+ * The session is read before the router is consulted: an anonymous caller gets 401 for every
+ * procedure name, so which names exist cannot be learned without logging in.
+ */
+async function handleTrpc(req: Request): Promise<Response> {
+  const session = await getSession();
+  return resolveResponse({
+    router: appRouter,
+    req,
+    path: procedurePath(req),
+    error: session ? null : new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." }),
+    createContext: async () => createInnerContext(session),
+    onError({ path, error }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error);
+    },
+  });
+}
+
+const handler = guardedRoute(
+  (req: Request) => observed(procedurePath(req).split(","), PROCEDURES, () => handleTrpc(req)),
+  (req, body) => new Request(req, { body }),
+);
 
 export { handler as GET, handler as POST };
