@@ -30,8 +30,9 @@ test("batches naming 500 random procedures add no metric series", async ({ page,
   for (let batch = 0; batch < 5; batch++) {
     const names = Array.from({ length: 100 }, randomName);
     random.push(...names);
+    // Refused either way (edge-requests.spec.ts checks how); what matters here is what it leaves behind.
     const res = await request.get(`/api/trpc/${names.join(",")}?batch=1&input=%7B%7D`);
-    expect(res.status()).toBe(401);
+    expect(res.status()).toBeGreaterThanOrEqual(400);
   }
   // Known names, batched in ever-different combinations, anonymous and logged in.
   for (let i = 0; i < 20; i++) await request.get(`/api/trpc/${shuffledKnown()}?batch=1&input=%7B%7D`);

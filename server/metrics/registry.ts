@@ -31,6 +31,8 @@ function createWebRegistry() {
     labelNames: ["scope"] as const,
     registers: [registry],
   });
+  // Both series exist from the start, so rate() and alerts see a 0 rather than no data.
+  for (const scope of ["address", "email"]) loginLockouts.inc({ scope }, 0);
   const dependencyUp = new Gauge({
     name: "meshbench_dependency_up",
     help: "1 when the web app can reach the dependency",
