@@ -12,6 +12,8 @@ export const testEnv = {
   NEXTAUTH_URL: `http://localhost:${port}`,
   WORKER_METRICS_PORT: process.env.TEST_WORKER_METRICS_PORT ?? "9565",
   SEED_DEMO_RUNS: "false",
+  /** A deleted or demoted user's sessions end within this; short so tests need not wait. */
+  SESSION_RECHECK_SECONDS: "1",
   WORKER_RECONCILE_SECONDS: "2",
   /** The tests' own Prometheus (scripts/run-prometheus.sh), so a test may stop it. */
   PROMETHEUS_URL: "http://127.0.0.1:9091",

@@ -8,6 +8,7 @@ declare module "next-auth" {
   }
   interface User {
     role: Role;
+    sessionVersion: number;
   }
 }
 
@@ -15,5 +16,9 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
     role?: Role;
+    /** This session's id, revocable on its own (sign-out). */
+    sid?: string;
+    /** The user's session version when it was issued; bumping the user's ends it. */
+    sv?: number;
   }
 }

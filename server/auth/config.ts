@@ -1,4 +1,5 @@
-import type { NextAuthOptions } from "next-auth";
+import type { NextAuthOptions, Session } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { recordAudit } from "~/server/audit";
@@ -7,6 +8,21 @@ import { env } from "~/server/env";
 import { clientAddress } from "./client-address";
 import { assertLoginAllowed, clearLoginFailures, LoginLockedError, recordLoginFailure } from "./login-limiter";
 import { hashPassword, verifyPassword } from "./password";
+import { currentSessionUser, newSessionId, revokeSession } from "./session-validity";
+
+/**
+ * The session's user as it is now. When PostgreSQL or Redis cannot answer, the token is trusted
+ * as it stands: every read needs the database anyway, so the caller gets a 503 from the procedure,
+ * not a 401 that would send them to the login page for an outage.
+ */
+async function sessionUserOrTrustToken(token: JWT): Promise<{ id: string; role: "ADMIN" | "VIEWER" } | null> {
+  try {
+    return await currentSessionUser(token);
+  } catch (error) {
+    console.warn(`session check skipped (${(error as Error).message.split("\n")[0]}): the token is trusted until it can run`);
+    return token.uid && token.role ? { id: token.uid, role: token.role } : null;
+  }
+}
 
 let dummyHashPromise: Promise<string> | undefined;
 function dummyHash(): Promise<string> {
@@ -21,7 +37,7 @@ const credentialsSchema = z.object({
 
 export const authOptions: NextAuthOptions = {
   secret: env.NEXTAUTH_SECRET,
-  session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -49,7 +65,7 @@ export const authOptions: NextAuthOptions = {
         }
         await clearLoginFailures(email, ip);
         await recordAudit({ userId: user.id, action: "login", detail: { ip } });
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
       },
     }),
   ],
@@ -58,14 +74,22 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.uid = user.id;
         token.role = user.role;
+        token.sid = newSessionId();
+        token.sv = user.sessionVersion;
       }
       return token;
     },
-    session({ session, token }) {
-      if (token.uid && token.role) {
-        session.user = { ...session.user, id: token.uid, role: token.role };
-      }
+    /** Runs on every server-side session read: a session that has ended comes back without a user. */
+    async session({ session, token }) {
+      const current = await sessionUserOrTrustToken(token);
+      if (!current) return { expires: session.expires } as Session;
+      session.user = { ...session.user, id: current.id, role: current.role };
       return session;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (token?.sid) await revokeSession(token.sid, typeof token.exp === "number" ? token.exp : undefined);
     },
   },
 };

@@ -32,7 +32,10 @@ async function handleTrpc(req: Request): Promise<Response> {
     error: session ? null : new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." }),
     createContext: async () => createInnerContext(session),
     onError({ path, error }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error);
+      // Procedures' failures are logged once, with their reference, by the error boundary.
+      if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith("Internal error (ref ")) {
+        console.error(`tRPC ${path ?? "?"} failed:`, error);
+      }
     },
   });
 }
