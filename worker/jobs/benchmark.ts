@@ -4,10 +4,11 @@ import { type RunSpec, runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
 import type { Capability } from "~/worker/probes";
 import type { Backend, BackendContext, LiveMetricsSink } from "../backends/types";
+import { errorMessage, shortDatabaseError } from "./database-errors";
+import { retryWhileDatabaseUnreachable } from "./database-retry";
+import { DurableRunResults, type StoreFailure, writeRunSummary } from "./durable-store";
 import { probeCapability, startProbeSession } from "./probe-session";
 import { type RowJobContext, type RowJobOutcome, runRowJob } from "./row-job";
-import { storeProbeResult } from "./store-probe-result";
-import { runSummary, storeIterationResult } from "./store-result";
 
 export interface BenchmarkJobDeps {
   createBackend: (spec: ReturnType<typeof runSpecSchema.parse>) => Backend;
@@ -24,10 +25,14 @@ export interface BenchmarkJobDeps {
 
 export type BenchmarkOutcome = RowJobOutcome;
 
+/** What the run page shows while repetitions wait in the spool for the database. */
+export const STORING_PHASE = "storing results: database unavailable, retrying";
+
 /**
  * Runs one benchmark from QUEUED to a final state (claim, heartbeat, cancel and finish are
- * runRowJob's). The run-level summary is written from whatever repetitions were stored, whatever
- * the outcome.
+ * runRowJob's). Repetitions are stored through DurableRunResults: a database outage delays their
+ * writes (spooled on disk meanwhile) but loses none. The run-level summary is written from
+ * whatever repetitions were stored, whatever the outcome.
  */
 export function processBenchmark(runId: string, deps: BenchmarkJobDeps): Promise<BenchmarkOutcome> {
   const log = deps.log ?? ((m: string) => console.log(`[run ${runId}] ${m}`));
@@ -43,18 +48,34 @@ export function processBenchmark(runId: string, deps: BenchmarkJobDeps): Promise
       interruptedError: "Interrupted: the worker shut down during the run",
     },
     async (ctx) => {
+      const results = new DurableRunResults(runId, {
+        log,
+        shutdownSignal: deps.shutdownSignal,
+        onDatabaseUnavailable: () => ctx.setPhase(STORING_PHASE),
+      });
+      let failures: StoreFailure[];
       try {
-        await runBenchmark(runId, ctx, deps);
+        await runBenchmark(runId, ctx, deps, results);
       } finally {
-        await db.benchmarkRun.updateMany({ where: { id: runId, status: "RUNNING" }, data: await runSummary(runId) });
+        // The processes are stopped by now; only the writes the database could not take wait.
+        if (results.waiting) ctx.setPhase(STORING_PHASE);
+        failures = await results.drain();
+        await retryWhileDatabaseUnreachable(() => writeRunSummary(runId), { stop: deps.shutdownSignal });
       }
+      const [first] = failures;
+      if (first) throw new Error(`Repetition ${first.iteration} could not be stored: ${shortDatabaseError(first.error)}`);
       // Every repetition is stored: a cancel or shutdown arriving after the last one changes nothing.
       return { status: "SUCCEEDED", error: null };
     },
   );
 }
 
-async function runBenchmark(runId: string, job: RowJobContext, deps: BenchmarkJobDeps): Promise<void> {
+async function runBenchmark(
+  runId: string,
+  job: RowJobContext,
+  deps: BenchmarkJobDeps,
+  results: DurableRunResults,
+): Promise<void> {
   const run = await db.benchmarkRun.findUniqueOrThrow({ where: { id: runId } });
   const parsed = runSpecSchema.safeParse(run.spec);
   if (!parsed.success) throw new Error(`Invalid spec: ${parsed.error.issues[0]?.message ?? "unknown"}`);
@@ -84,8 +105,7 @@ async function runBenchmark(runId: string, job: RowJobContext, deps: BenchmarkJo
       job.setPhase(`repetition ${iteration} of ${spec.repetitions}`);
       const result = await runIteration(backend, ctx, spec, iteration, capability);
       signal.throwIfAborted();
-      await storeIterationResult(runId, result.measured);
-      for (const probeResult of result.probes) await storeProbeResult({ runId, iteration }, probeResult);
+      await results.add(result.measured, result.probes);
       job.setProgress(2 + (97 * iteration) / spec.repetitions);
       log(
         `iteration ${iteration}/${spec.repetitions}: ${result.measured.actualQps.toFixed(0)} rps, p50 ${result.measured.latency?.p50Us ?? "-"} µs`,
@@ -93,7 +113,7 @@ async function runBenchmark(runId: string, job: RowJobContext, deps: BenchmarkJo
     }
   } finally {
     // Stop every process before the run reads as finished, so "ended" means "nothing left running".
-    await backend?.cleanup().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
+    await backend?.cleanup().catch((error: unknown) => log(`cleanup failed: ${errorMessage(error)}`));
   }
 }
 

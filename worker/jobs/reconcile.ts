@@ -3,6 +3,7 @@ import { db } from "~/server/db/client";
 import { enqueueProbeJob, probeQueue } from "~/server/queue/probe-queue";
 import { enqueueReport, reportQueue } from "~/server/queue/report-queue";
 import { enqueueRun, runQueue } from "~/server/queue/run-queue";
+import { msSinceDatabaseUnreachable } from "./database-outage";
 import { type RowJobTable, rowJobTableSql } from "./row-job";
 
 /** A RUNNING row whose worker has been silent this long is taken as dead (heartbeats are 1 s apart). */
@@ -60,6 +61,12 @@ const QUEUED_BATCH = 1000;
  * PostgreSQL is the source of truth, Redis only transport: for each row-job table, re-enqueue
  * QUEUED rows whose job is missing (Redis flushed, enqueue failed) or over, and fail RUNNING
  * rows whose worker stopped heartbeating.
+ *
+ * A stale heartbeat alone does not prove a worker dead: a worker cut off from the database keeps
+ * running (and storing its results as soon as it can), but cannot beat. So a row is only failed
+ * when its BullMQ job is not held by a live worker (active, with its lock still renewed), and not
+ * while this process itself has just seen the database unreachable: then no heartbeat could be
+ * written, and every worker gets a full stale limit from the database's return to beat again.
  */
 export async function reconcileRowJobs(): Promise<Record<RowJobKindName, ReconcileReport>> {
   return {
@@ -104,13 +111,35 @@ async function reenqueueLost(kind: RowJobKind): Promise<string[]> {
 }
 
 async function failStale(kind: RowJobKind): Promise<string[]> {
+  const sinceOutage = msSinceDatabaseUnreachable();
+  if (sinceOutage !== null && sinceOutage < kind.staleAfterMs) return [];
   const now = new Date();
   const staleBefore = new Date(now.getTime() - kind.staleAfterMs);
-  // One conditional statement: a row that heartbeats or finishes meanwhile is not touched.
-  const failed = await db.$queryRaw<{ id: string }[]>`
-    UPDATE ${rowJobTableSql(kind.table)}
-    SET "status" = 'FAILED', "finishedAt" = ${now}, "error" = ${kind.staleError}, "phase" = NULL
-    WHERE "status" = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < ${staleBefore})
-    RETURNING "id"`;
-  return failed.map((row) => row.id);
+  const stale = await db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM ${rowJobTableSql(kind.table)}
+    WHERE "status" = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < ${staleBefore})`;
+  const failed: string[] = [];
+  for (const { id } of stale) {
+    if (await heldByLiveWorker(kind.queue(), id)) continue;
+    // Conditional: a row that heartbeats or finishes meanwhile is not touched.
+    const rows = await db.$queryRaw<{ id: string }[]>`
+      UPDATE ${rowJobTableSql(kind.table)}
+      SET "status" = 'FAILED', "finishedAt" = ${now}, "error" = ${kind.staleError}, "phase" = NULL
+      WHERE "id" = ${id} AND "status" = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < ${staleBefore})
+      RETURNING "id"`;
+    failed.push(...rows.map((row) => row.id));
+  }
+  return failed;
+}
+
+/**
+ * A worker holds its BullMQ job under a lock it renews while its process lives, whatever the
+ * database does; a dead worker's lock expires. (A flushed Redis loses the lock too: then the
+ * heartbeat alone decides, as it did before.)
+ */
+async function heldByLiveWorker(queue: Queue, id: string): Promise<boolean> {
+  const job = await queue.getJob(id);
+  if (!job || (await job.getState()) !== "active") return false;
+  const redis = await queue.client;
+  return (await redis.get(queue.toKey(`${id}:lock`))) !== null;
 }

@@ -1,4 +1,8 @@
 import { db, Prisma } from "~/server/db/client";
+import { errorMessage, isDatabaseUnreachable, shortDatabaseError } from "./database-errors";
+import { noteDatabaseFailure } from "./database-outage";
+import { retryWhileDatabaseUnreachable } from "./database-retry";
+import { recordHeldRow, recordPendingEnd, releaseHeldRow } from "./held-rows";
 
 /**
  * The tables whose rows a BullMQ job stands for (job id = row id). They share the lifecycle
@@ -69,8 +73,6 @@ export class RowJobStop extends Error {
 
 const PHASE_MAX_CHARS = 200;
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * Runs one row from QUEUED to a final state, the same way for every row-job table:
  *
@@ -80,7 +82,11 @@ const errorMessage = (error: unknown) => (error instanceof Error ? error.message
  *   heartbeat goes stale), stores progress and phase, and picks up a cancel request, which aborts
  *   the signal handed to `work`; a worker shutdown aborts it too;
  * - the finish is conditional on the row still being RUNNING, so a row deleted meanwhile, or
- *   already failed by the reconciler, is left as it is: "SKIPPED".
+ *   already failed by the reconciler, is left as it is: "SKIPPED";
+ * - while the row runs, a file under var/ names this process as its holder (held-rows.ts), so if
+ *   the process dies the next worker on the machine settles the row at start-up;
+ * - the finish is retried while the database is unreachable; if the worker shuts down before it
+ *   could be written, the end is left in that file for the next worker to write.
  *
  * `work` writes its table's own columns (results, report bytes) before it returns. Returning
  * normally means SUCCEEDED, or CANCELLED / FAILED (interrupted) when the signal was aborted and
@@ -101,6 +107,8 @@ export async function runRowJob(
     log("not queued any more (cancelled, deleted or already handled): skipped");
     return "SKIPPED";
   }
+  // Without the file a crash is still caught, only later (the reconciler's stale heartbeat).
+  await recordHeldRow(table, id).catch((error: unknown) => log(`could not record the row as held: ${errorMessage(error)}`));
 
   const abort = new AbortController();
   const stop = (kind: RowJobStop["kind"], message: string) => {
@@ -151,11 +159,36 @@ export async function runRowJob(
     await heartbeat.stop();
   }
   if (end.status !== "SUCCEEDED") log(`${end.status.toLowerCase()}: ${end.error}`);
-  if (!(await row.finish(end, end.status === "SUCCEEDED" ? 100 : progress))) {
+  const finalProgress = end.status === "SUCCEEDED" ? 100 : progress;
+  let finished: boolean;
+  try {
+    finished = await retryWhileDatabaseUnreachable(() => row.finish(end, finalProgress), {
+      stop: options.shutdownSignal,
+      onUnreachable: (error, attempts) => {
+        if (attempts === 1) log(`finishing: database unreachable (${shortDatabaseError(error)}), retrying`);
+      },
+    });
+  } catch (error) {
+    if (!isDatabaseUnreachable(error)) throw error;
+    // Shutting down with the database away: the next worker on this machine writes the end.
+    await recordPendingEnd(table, id, { ...end, progress: finalProgress });
+    log(`${end.status.toLowerCase()}, but the database is unreachable: the next worker writes it`);
+    return end.status;
+  }
+  await releaseHeldRow(table, id).catch((error: unknown) => log(`could not release the held row: ${errorMessage(error)}`));
+  if (!finished) {
     log("deleted or settled by the reconciler while running: skipped");
     return "SKIPPED";
   }
   return end.status;
+}
+
+/**
+ * RUNNING → a final status, phase cleared, for a row this process does not run itself (one a
+ * dead worker held); `progress` null keeps the row's own. False when the row is not RUNNING.
+ */
+export function finishRow(table: RowJobTable, id: string, end: RowJobEnd, progress: number | null): Promise<boolean> {
+  return rowStatements(table, id).finish(end, progress);
 }
 
 /**
@@ -183,10 +216,10 @@ function rowStatements(table: RowJobTable, id: string) {
       return rows[0]?.cancelRequestedAt != null;
     },
     /** RUNNING → the final status; false when the row is not RUNNING any more (or is gone). */
-    finish: async (end: RowJobEnd, progress: number): Promise<boolean> => {
+    finish: async (end: RowJobEnd, progress: number | null): Promise<boolean> => {
       const finished = await db.$executeRaw`
         UPDATE ${t} SET "status" = CAST(${end.status} AS "RunStatus"), "error" = ${end.error}, "phase" = NULL,
-          "finishedAt" = ${new Date()}, "progress" = ${progress}
+          "finishedAt" = ${new Date()}, "progress" = COALESCE(${progress}::double precision, "progress")
         WHERE "id" = ${id} AND "status" = 'RUNNING'`;
       return finished === 1;
     },
@@ -207,14 +240,26 @@ function endAfterStop(signal: AbortSignal): RowJobEnd {
 
 /**
  * Calls `beat` every `intervalMs`, one at a time: a slow beat is not overtaken by the next, so
- * `stop()` has exactly one in-flight beat to wait for.
+ * `stop()` has exactly one in-flight beat to wait for. While the database is away every beat
+ * fails; that is logged once, and again when a beat gets through.
  */
 function startHeartbeat(intervalMs: number, beat: () => Promise<void>, log: (message: string) => void) {
   let inFlight: Promise<void> | null = null;
+  let failing = 0;
   const timer = setInterval(() => {
     if (inFlight) return;
     inFlight = beat()
-      .catch((error: unknown) => log(`heartbeat failed: ${errorMessage(error)}`))
+      .then(
+        () => {
+          if (failing > 0) log(`heartbeat back after ${failing} failed beat(s)`);
+          failing = 0;
+        },
+        (error: unknown) => {
+          noteDatabaseFailure(error);
+          if (failing === 0) log(`heartbeat failed: ${shortDatabaseError(error)}`);
+          failing++;
+        },
+      )
       .finally(() => {
         inFlight = null;
       });
