@@ -146,3 +146,70 @@ setup_all() {
   setup_for_tests
   ensure_prometheus
 }
+
+# ── Process supervision (npm start) ──────────────────────────────────────────────────────────────
+# A crashed web or worker is restarted on its own, the other one left running. Backoff: 1 s, 2 s,
+# 4 s ... up to SUPERVISE_MAX_DELAY, back to 1 s once the process has stayed up
+# SUPERVISE_HEALTHY_AFTER seconds, so a crash loop neither spins nor keeps a healed process waiting.
+SUPERVISE_MAX_DELAY="${SUPERVISE_MAX_DELAY:-30}"
+SUPERVISE_HEALTHY_AFTER="${SUPERVISE_HEALTHY_AFTER:-60}"
+
+# How a process ended, from its wait status: "SIGKILL" when a signal ended it, else "exit code N".
+describe_exit() {
+  if (($1 > 128)); then printf 'SIG%s' "$(kill -l "$(($1 - 128))")"; else printf 'exit code %d' "$1"; fi
+}
+
+# supervise NAME GRACE EXIT_DIR COMMAND...   (run it in the background: `supervise ... &`)
+# Runs COMMAND in a session of its own (so its whole process group can be signalled) and restarts
+# it whenever it dies, logging how (exit code or signal). With EXIT_DIR set, that is also written
+# to EXIT_DIR/<pid of the dead process>: the worker reads it to tell the runs its dead predecessor
+# held how it died. On SIGTERM: SIGTERM to COMMAND's process group, SIGKILL after GRACE seconds,
+# then exit.
+supervise() {
+  local name="$1" grace="$2" exit_dir="$3"
+  shift 3
+  # Failures are handled one by one below; errexit would end the supervisor on the first.
+  set +e
+  local child="" dead="" sleeper="" delay=1 started status how
+  # Ctrl-C reaches the whole foreground process group: the script that started the supervisors
+  # decides what stops, and tells each with SIGTERM.
+  trap '' INT
+  trap '_supervise_stop' TERM
+  while true; do
+    started=$SECONDS
+    setsid "$@" &
+    child=$!
+    # stderr away: bash's own "Killed" job notice would repeat the line logged below.
+    { wait "$child"; } 2>/dev/null
+    status=$?
+    dead=$child
+    # Its pid is free for reuse now: the SIGTERM handler must not signal it any more.
+    child=""
+    how="$(describe_exit "$status")"
+    # Whatever it started and left behind in its process group (the worker's proxies, say) goes too.
+    kill -TERM -- "-$dead" 2>/dev/null
+    if [ -n "$exit_dir" ]; then mkdir -p "$exit_dir" && printf '%s\n' "$how" >"$exit_dir/$dead"; fi
+    if ((SECONDS - started >= SUPERVISE_HEALTHY_AFTER)); then delay=1; fi
+    log "$name (pid $dead) ended ($how) after $((SECONDS - started)) s; restarting it in $delay s"
+    # In the background so that SIGTERM is handled at once, not after the pause.
+    sleep "$delay" &
+    sleeper=$!
+    wait "$sleeper"
+    sleeper=""
+    delay=$((delay * 2 > SUPERVISE_MAX_DELAY ? SUPERVISE_MAX_DELAY : delay * 2))
+  done
+}
+
+# supervise's SIGTERM handler: it runs inside supervise, so it sees that call's locals.
+_supervise_stop() {
+  trap '' TERM
+  if [ -n "$sleeper" ]; then kill "$sleeper" 2>/dev/null; fi
+  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+    kill -TERM -- "-$child" 2>/dev/null
+    local start=$SECONDS
+    while kill -0 "$child" 2>/dev/null && ((SECONDS - start < grace)); do sleep 0.2; done
+    kill -KILL -- "-$child" 2>/dev/null
+  fi
+  wait 2>/dev/null
+  exit 0
+}
