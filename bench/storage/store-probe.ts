@@ -2,7 +2,7 @@ import pg from "pg";
 import type { IterationResult } from "~/core/result";
 import type { Prisma } from "~/server/db/client";
 import { db } from "~/server/db/client";
-import { runSummary, storeIterationResult } from "~/worker/jobs/store-result";
+import { runSummary, storeIterationResult } from "~/server/runs/store";
 
 export interface StoredSize {
   /** pg_column_size of the BenchmarkRun row, as stored (compression included), bytes. */

@@ -4,7 +4,7 @@ import type { IterationResult } from "~/core/result";
 import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
 import { runDetail, toRunDetail } from "~/server/runs/detail";
-import { storeIterationResult } from "~/worker/jobs/store-result";
+import { storeIterationResult } from "~/server/runs/store";
 import { createUser } from "./helpers";
 
 /**

@@ -1,12 +1,11 @@
 import type { ProbeRunResult } from "~/core/probes";
 import type { IterationResult } from "~/core/result";
 import { db } from "~/server/db/client";
+import { runSummary, storeIterationResult, storeProbeResult } from "~/server/runs/store";
 import { classifyDatabaseError, isDatabaseUnreachable, shortDatabaseError } from "./database-errors";
 import { noteDatabaseFailure } from "./database-outage";
 import { retryWhileDatabaseUnreachable } from "./database-retry";
 import { type RepetitionResults, removeSpooled, spoolRepetition } from "./result-spool";
-import { storeProbeResult } from "./store-probe-result";
-import { runSummary, storeIterationResult } from "./store-result";
 
 /**
  * Stores one repetition so that doing it again changes nothing: a write retried after its answer

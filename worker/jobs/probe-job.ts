@@ -1,9 +1,9 @@
 import { isProbeName } from "~/core/probes";
 import { db } from "~/server/db/client";
+import { storeProbeResult } from "~/server/runs/store";
 import { type Capability, runProbeFor } from "~/worker/probes";
 import { probeCapability, unavailableProbeResult } from "./probe-session";
 import { runRowJob } from "./row-job";
-import { storeProbeResult } from "./store-probe-result";
 
 export interface ProbeJobDeps {
   shutdownSignal: AbortSignal;
