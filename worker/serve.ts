@@ -1,4 +1,5 @@
 import { db } from "~/server/db/client";
+import { shortDatabaseError } from "~/server/db/errors";
 import { env } from "~/server/env";
 import { PROBE_QUEUE_NAME, type ProbeJobData } from "~/server/queue/probe-queue";
 import { REPORT_QUEUE_NAME, type ReportJobData } from "~/server/queue/report-queue";
@@ -6,7 +7,6 @@ import { type BenchmarkJobData, RUN_QUEUE_NAME } from "~/server/queue/run-queue"
 import { createBackend } from "./backends";
 import { processBenchmark } from "./jobs/benchmark";
 import { sweepLeftoverNamespaces } from "./jobs/cluster-janitor";
-import { shortDatabaseError } from "./jobs/database-errors";
 import { processProbeJob } from "./jobs/probe-job";
 import { type ReconcileReport, reconcileRowJobs } from "./jobs/reconcile";
 import { recoverFromStoppedWorkers } from "./jobs/recover";

@@ -5,7 +5,7 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { DATABASE_UNAVAILABLE } from "~/core/messages";
 import { db } from "~/server/db/client";
-import { isDatabaseUnavailable } from "~/server/db/errors";
+import { isDatabaseUnreachable } from "~/server/db/errors";
 
 export interface TRPCContext {
   session: Session | null;
@@ -35,7 +35,7 @@ const errorBoundary = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (result.ok || result.error.code !== "INTERNAL_SERVER_ERROR") return result;
   const cause = result.error.cause ?? result.error;
-  if (isDatabaseUnavailable(cause)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE });
+  if (isDatabaseUnreachable(cause)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE });
   const ref = randomBytes(4).toString("hex");
   console.error(`tRPC ${path} failed (ref ${ref}):`, cause);
   throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Internal error (ref ${ref})` });

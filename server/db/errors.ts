@@ -1,44 +1,73 @@
 import { Prisma } from "./client";
 
-/** Prisma's codes for "the database could not be reached or dropped the connection". */
-const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
-/** The driver adapter's kinds for the same, as Prisma forwards them in the error's meta. */
-const UNREACHABLE_KINDS = new Set([
+/**
+ * What a failed database call means: for the web, whether to answer 503 (the database is away)
+ * rather than 500; for the worker, whether to retry, spool or give up:
+ * - "unreachable": the database is down, restarting or cut off; the same call may work later;
+ * - "duplicate": a unique key says the row is already there (a retried or replayed write);
+ * - "owner-gone": a foreign key says the row it belongs to was deleted meanwhile;
+ * - "other": anything else, which retrying would not fix.
+ */
+export type DatabaseFailure = "unreachable" | "duplicate" | "owner-gone" | "other";
+
+/** Prisma's own codes for a server it cannot reach, a lost connection or a timed-out pool. */
+const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+/** The driver adapter's error kinds for the same (raw queries report them under P2010). */
+const UNREACHABLE_DRIVER_KINDS = new Set([
   "DatabaseNotReachable",
   "DatabaseDoesNotExist",
   "ConnectionClosed",
   "SocketTimeout",
   "TooManyConnections",
 ]);
-/** pg's own socket errors, when a raw query fails before Prisma classifies it. */
-const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P03", "08006", "08001"]);
+/** Raw queries (P2010) that failed on the connection carry it only in their message. */
+const UNREACHABLE_RAW_MESSAGE = /Can't reach database server|Connection terminated|ECONNREFUSED/;
+/** PostgreSQL's SQLSTATEs of a server shutting down or starting up, and the connection class 08. */
+const UNREACHABLE_SQLSTATE = /^(08|57P0[1-3])/;
+/** Socket errors, as pg reports them before Prisma wraps them (or when it does not). */
+const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
 
-function driverAdapterKind(meta: unknown): string | undefined {
-  if (typeof meta !== "object" || meta === null || !("driverAdapterError" in meta)) return undefined;
-  const adapterError: unknown = meta.driverAdapterError;
-  if (typeof adapterError !== "object" || adapterError === null || !("cause" in adapterError)) return undefined;
-  const cause: unknown = adapterError.cause;
-  return typeof cause === "object" && cause !== null && "kind" in cause && typeof cause.kind === "string"
-    ? cause.kind
-    : undefined;
+interface DriverAdapterCause {
+  kind?: unknown;
+  originalCode?: unknown;
 }
 
-/**
- * True when an error means "PostgreSQL is down or unreachable right now" rather than "this query
- * is wrong": the first is worth a 503 and a retry, the second is a bug or bad input.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    if (e instanceof Prisma.PrismaClientInitializationError) return true;
-    if (e instanceof Prisma.PrismaClientKnownRequestError) {
-      if (UNREACHABLE_CODES.has(e.code)) return true;
-      const kind = driverAdapterKind(e.meta);
-      if (kind && UNREACHABLE_KINDS.has(kind)) return true;
-      // Raw queries (P2010) carry the connection failure only in their message.
-      if (e.code === "P2010" && /Can't reach database server|Connection terminated|ECONNREFUSED/.test(e.message)) return true;
-    }
-    if (typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" && SOCKET_CODES.has(e.code)) return true;
-    e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
+function driverCause(error: Prisma.PrismaClientKnownRequestError): DriverAdapterCause | null {
+  const meta: unknown = error.meta;
+  if (typeof meta !== "object" || meta === null || !("driverAdapterError" in meta)) return null;
+  const adapterError: unknown = meta.driverAdapterError;
+  if (typeof adapterError !== "object" || adapterError === null || !("cause" in adapterError)) return null;
+  const cause: unknown = adapterError.cause;
+  return typeof cause === "object" && cause !== null ? (cause as DriverAdapterCause) : null;
+}
+
+export function classifyDatabaseError(error: unknown): DatabaseFailure {
+  if (error instanceof Prisma.PrismaClientInitializationError) return "unreachable";
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const cause = driverCause(error);
+    if (error.code === "P2002" || cause?.kind === "UniqueConstraintViolation") return "duplicate";
+    if (error.code === "P2003" || cause?.kind === "ForeignKeyConstraintViolation") return "owner-gone";
+    if (UNREACHABLE_PRISMA_CODES.has(error.code)) return "unreachable";
+    if (typeof cause?.kind === "string" && UNREACHABLE_DRIVER_KINDS.has(cause.kind)) return "unreachable";
+    if (typeof cause?.originalCode === "string" && UNREACHABLE_SQLSTATE.test(cause.originalCode)) return "unreachable";
+    if (error.code === "P2010" && UNREACHABLE_RAW_MESSAGE.test(error.message)) return "unreachable";
+    return "other";
   }
-  return false;
+  if (error instanceof Error && "code" in error && typeof error.code === "string" && SOCKET_CODES.has(error.code)) {
+    return "unreachable";
+  }
+  return "other";
+}
+
+export const isDatabaseUnreachable = (error: unknown): boolean => classifyDatabaseError(error) === "unreachable";
+
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Prisma's messages quote the calling code over several lines; the last line says what happened. */
+export function shortDatabaseError(error: unknown): string {
+  const lines = errorMessage(error)
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.at(-1) ?? "unknown error";
 }

@@ -1,4 +1,4 @@
-import { isDatabaseUnreachable } from "./database-errors";
+import { isDatabaseUnreachable } from "~/server/db/errors";
 
 /**
  * When this process last failed to reach the database. While the database is away no worker can

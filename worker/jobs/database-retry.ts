@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { isDatabaseUnreachable } from "./database-errors";
+import { isDatabaseUnreachable } from "~/server/db/errors";
 import { noteDatabaseFailure } from "./database-outage";
 
 /** First pause after a failed attempt; doubled each time up to the cap. */

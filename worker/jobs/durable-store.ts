@@ -1,8 +1,8 @@
 import type { ProbeRunResult } from "~/core/probes";
 import type { IterationResult } from "~/core/result";
 import { db } from "~/server/db/client";
+import { classifyDatabaseError, isDatabaseUnreachable, shortDatabaseError } from "~/server/db/errors";
 import { runSummary, storeIterationResult, storeProbeResult } from "~/server/runs/store";
-import { classifyDatabaseError, isDatabaseUnreachable, shortDatabaseError } from "./database-errors";
 import { noteDatabaseFailure } from "./database-outage";
 import { retryWhileDatabaseUnreachable } from "./database-retry";
 import { type RepetitionResults, removeSpooled, spoolRepetition } from "./result-spool";

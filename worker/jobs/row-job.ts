@@ -1,5 +1,5 @@
 import { db, Prisma } from "~/server/db/client";
-import { errorMessage, isDatabaseUnreachable, shortDatabaseError } from "./database-errors";
+import { errorMessage, isDatabaseUnreachable, shortDatabaseError } from "~/server/db/errors";
 import { noteDatabaseFailure } from "./database-outage";
 import { retryWhileDatabaseUnreachable } from "./database-retry";
 import { recordHeldRow, recordPendingEnd, releaseHeldRow } from "./held-rows";

@@ -1,4 +1,4 @@
-import { classifyDatabaseError, shortDatabaseError } from "./database-errors";
+import { classifyDatabaseError, shortDatabaseError } from "~/server/db/errors";
 import { noteDatabaseFailure } from "./database-outage";
 import { storeRepetition, writeRunSummary } from "./durable-store";
 import { listOrphanedSpool, removeSpooled } from "./result-spool";
