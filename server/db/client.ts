@@ -5,7 +5,11 @@ import { PrismaClient } from "./generated/client";
 export { Prisma } from "./generated/client";
 
 function createClient(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL }) });
+  // A database host that stops answering must fail a connection attempt, not hang it: the web then
+  // answers 503 and the worker retries or spools instead of waiting forever.
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000 }),
+  });
 }
 
 // One client per process; Next's dev server re-evaluates modules, so keep it on globalThis.
