@@ -9,18 +9,9 @@ import { storeRepetition } from "~/worker/jobs/durable-store";
 import { spoolFileFor, spoolRepetition } from "~/worker/jobs/result-spool";
 import { replaySpool } from "~/worker/jobs/spool-replay";
 import { writeFileAtomic } from "~/worker/jobs/worker-state";
+import { TINY_LOCAL_SPEC } from "./helpers";
 
-const spec = {
-  backend: "LOCAL",
-  mesh: "baseline",
-  mode: "fixed-rate",
-  rate: 100,
-  connections: 2,
-  durationSeconds: 1,
-  warmupSeconds: 0,
-  payloadBytes: 0,
-  repetitions: 1,
-};
+const spec = TINY_LOCAL_SPEC;
 
 function measured(iteration: number): IterationResult {
   const histogram = createLatencyHistogram();

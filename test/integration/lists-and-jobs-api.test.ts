@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
 import { isLocalBenchmarkRunning } from "~/server/runs/store";
-import { callerFor, createUser, sessionFor } from "./helpers";
+import { callerFor, createUser, expectCode, sessionFor } from "./helpers";
 
 /**
  * The procedures no other test reaches: the compare page's candidates, the reports list's paging
@@ -14,16 +14,6 @@ import { callerFor, createUser, sessionFor } from "./helpers";
 
 const TAG = `lists-${randomUUID().slice(0, 8)}`;
 const spec = runSpecSchema.parse({ backend: "LOCAL", mesh: "baseline", rate: 100, connections: 2 });
-
-async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-  return error as TRPCError;
-}
 
 async function createRunRow(
   name: string,

@@ -6,19 +6,9 @@ import { createRedis } from "~/server/queue/redis";
 import { enqueueRun, RUN_QUEUE_NAME, runQueue } from "~/server/queue/run-queue";
 import { noteDatabaseFailure } from "~/worker/jobs/database-outage";
 import { HEARTBEAT_TIMEOUT_MS, reconcileRuns } from "~/worker/jobs/reconcile";
-import { waitFor } from "./helpers";
+import { TINY_LOCAL_SPEC, waitFor } from "./helpers";
 
-const spec = {
-  backend: "LOCAL",
-  mesh: "baseline",
-  mode: "fixed-rate",
-  rate: 100,
-  connections: 2,
-  durationSeconds: 1,
-  warmupSeconds: 0,
-  payloadBytes: 0,
-  repetitions: 1,
-};
+const spec = TINY_LOCAL_SPEC;
 
 const staleRunningRun = (name: string) =>
   db.benchmarkRun.create({

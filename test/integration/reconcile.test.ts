@@ -7,18 +7,9 @@ import { createRedis } from "~/server/queue/redis";
 import { reportQueue } from "~/server/queue/report-queue";
 import { runQueue } from "~/server/queue/run-queue";
 import { HEARTBEAT_TIMEOUT_MS, reconcileReports, reconcileRowJobs, reconcileRuns } from "~/worker/jobs/reconcile";
+import { TINY_LOCAL_SPEC } from "./helpers";
 
-const spec = {
-  backend: "LOCAL",
-  mesh: "baseline",
-  mode: "fixed-rate",
-  rate: 100,
-  connections: 2,
-  durationSeconds: 1,
-  warmupSeconds: 0,
-  payloadBytes: 0,
-  repetitions: 1,
-};
+const spec = TINY_LOCAL_SPEC;
 
 const staleHeartbeat = () => new Date(Date.now() - HEARTBEAT_TIMEOUT_MS - 5_000);
 

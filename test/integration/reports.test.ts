@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Comparison } from "~/core/compare";
 import { comparisonCsv, smpDocument } from "~/core/exports";
@@ -19,7 +18,7 @@ import { LocalBackend } from "~/worker/backends/local/local-backend";
 import { processBenchmark } from "~/worker/jobs/benchmark";
 import { processReport, type ReportTimings, reconcileReports } from "~/worker/jobs/report";
 import { reportSections } from "~/worker/reports/html";
-import { callerFor, createUser, sessionFor } from "./helpers";
+import { callerFor, createUser, expectCode, sessionFor } from "./helpers";
 
 /**
  * Reports of a comparison of two real local runs (baseline and an nginx proxy pair, 300 rps,
@@ -40,15 +39,6 @@ const spec = (mesh: "baseline" | "nginx"): RunSpecInput => ({
 // Names a report must escape (& <) and that pdftotext must give back verbatim.
 const BASE_NAME = "it-report baseline & echo";
 const NGINX_NAME = "it-report nginx <pair>";
-
-async function expectCode(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-}
 
 const noWait = async () => undefined;
 
