@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
