@@ -1,8 +1,8 @@
-import { mergeHistograms, percentileSpectrum, summarize } from "~/core/histogram";
 import { db } from "~/server/db/client";
 import type { Backend, RunStatus } from "~/server/db/generated/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
 import { componentsColumn, errorsColumn, parseSpec, perSecondColumn } from "./json-columns";
+import { computeRunStatistics, type RunStatistics, statisticsColumn, statisticsCover } from "./statistics";
 
 /** The columns of a run the run page shows, with its creator's name (what the SQL below selects). */
 export interface RunDetailRow {
@@ -22,6 +22,8 @@ export interface RunDetailRow {
   actualQps: number | null;
   requestCount: number | null;
   errorCount: number | null;
+  /** BenchmarkRun.statistics, unparsed (statistics.ts). */
+  statistics: unknown;
   createdBy: { name: string | null; email: string } | null;
 }
 
@@ -38,23 +40,32 @@ export interface RunDetailResultRow {
   components: unknown;
 }
 
+/** A result row as read when the run's stored statistics stand in for its histogram. */
+type RunDetailResultFields = Omit<RunDetailResultRow, "histogram">;
+
+/** A result row whose histogram was left unread because the run has stored statistics. */
+type RunDetailResultRead = RunDetailResultFields & { histogram: Uint8Array | null };
+
 /**
  * The run and its results in two plain statements, run concurrently: the run page asks every
  * second while a run is live, and Prisma's findUnique with the same includes costs several times
  * what the two raw statements do, nearly all of it in the client rather than the SQL.
  */
-async function loadRunDetailRows(id: string): Promise<{ run: RunDetailRow; results: RunDetailResultRow[] } | null> {
+async function loadRunDetailRows(id: string): Promise<{ run: RunDetailRow; results: RunDetailResultRead[] } | null> {
   const [runs, results] = await Promise.all([
     db.$queryRaw<(Omit<RunDetailRow, "createdBy"> & { createdByName: string | null; createdByEmail: string | null })[]>`
       SELECT r."id", r."name", r."backend", r."mesh", r."spec", r."status", r."progress", r."phase", r."error",
              r."cancelRequestedAt", r."createdAt", r."startedAt", r."finishedAt", r."actualQps", r."requestCount",
-             r."errorCount", u."name" AS "createdByName", u."email" AS "createdByEmail"
+             r."errorCount", r."statistics", u."name" AS "createdByName", u."email" AS "createdByEmail"
       FROM "BenchmarkRun" r LEFT JOIN "User" u ON u."id" = r."createdById"
       WHERE r."id" = ${id}`,
-    db.$queryRaw<RunDetailResultRow[]>`
-      SELECT "iteration", "requestedQps", "actualQps", "count", "errors", "errorCount", "histogram", "perSecond",
-             "measuredSeconds", "components"
-      FROM "RunResult" WHERE "runId" = ${id} ORDER BY "iteration"`,
+    // The histograms are the bulk of the rows: left unread when the run has statistics stored.
+    db.$queryRaw<RunDetailResultRead[]>`
+      SELECT x."iteration", x."requestedQps", x."actualQps", x."count", x."errors", x."errorCount",
+             CASE WHEN r."statistics" IS NULL THEN x."histogram" END AS "histogram", x."perSecond",
+             x."measuredSeconds", x."components"
+      FROM "RunResult" x JOIN "BenchmarkRun" r ON r."id" = x."runId"
+      WHERE x."runId" = ${id} ORDER BY x."iteration"`,
   ]);
   const row = runs[0];
   if (!row) return null;
@@ -62,16 +73,54 @@ async function loadRunDetailRows(id: string): Promise<{ run: RunDetailRow; resul
   return { run: { ...run, createdBy: createdByEmail === null ? null : { name: createdByName, email: createdByEmail } }, results };
 }
 
-/** Everything the run page shows, with histograms merged over repetitions on the server. */
+/** The results with their histograms, for a run whose stored statistics cannot be used. */
+function loadResultRowsWithHistograms(id: string): Promise<RunDetailResultRow[]> {
+  return db.$queryRaw<RunDetailResultRow[]>`
+    SELECT "iteration", "requestedQps", "actualQps", "count", "errors", "errorCount", "histogram", "perSecond",
+           "measuredSeconds", "components"
+    FROM "RunResult" WHERE "runId" = ${id} ORDER BY "iteration"`;
+}
+
+function withHistograms(results: readonly RunDetailResultRead[]): RunDetailResultRow[] | null {
+  const read: RunDetailResultRow[] = [];
+  for (const r of results) {
+    if (r.histogram === null) return null;
+    read.push({ ...r, histogram: r.histogram });
+  }
+  return read;
+}
+
+/**
+ * Everything the run page shows. The statistics stored with the run are served when they describe
+ * exactly the repetitions stored; otherwise (a live run, an older row, a repetition stored after
+ * them) they are computed from the histograms, merged over repetitions on the server.
+ */
 export async function runDetail(id: string) {
   const rows = await loadRunDetailRows(id);
-  return rows ? toRunDetail(rows.run, rows.results) : null;
+  if (!rows) return null;
+  const stored = statisticsColumn.parse(rows.run.statistics);
+  if (
+    stored &&
+    statisticsCover(
+      stored,
+      rows.results.map((r) => r.iteration),
+    )
+  ) {
+    return runDetailView(rows.run, rows.results, stored);
+  }
+  const results = withHistograms(rows.results) ?? (await loadResultRowsWithHistograms(id));
+  return toRunDetail(rows.run, results);
 }
 
 /** Pure: the run page's view of a run's rows (exported so a test can feed it Prisma's own reading). */
 export function toRunDetail(run: RunDetailRow, results: readonly RunDetailResultRow[]) {
-  const histograms = results.map((r) => histogramFromBytes(r.histogram));
-  const merged = histograms.length > 0 ? mergeHistograms(histograms) : null;
+  const repetitions = results.map((r) => ({ iteration: r.iteration, histogram: histogramFromBytes(r.histogram) }));
+  return runDetailView(run, results, computeRunStatistics(repetitions));
+}
+
+/** Pure: the run page's view of a run's rows and the statistics of its repetitions. */
+function runDetailView(run: RunDetailRow, results: readonly RunDetailResultFields[], statistics: RunStatistics) {
+  const iterationSummaries = new Map(statistics.iterations.map((s) => [s.iteration, s.summary]));
   return {
     id: run.id,
     name: run.name,
@@ -87,19 +136,19 @@ export function toRunDetail(run: RunDetailRow, results: readonly RunDetailResult
     finishedAt: run.finishedAt,
     createdBy: run.createdBy?.name ?? run.createdBy?.email ?? null,
     spec: parseSpec(run.spec),
-    summary: merged ? summarize(merged) : null,
-    spectrum: merged ? percentileSpectrum(merged) : [],
+    summary: statistics.summary,
+    spectrum: statistics.spectrum,
     actualQps: run.actualQps,
     requestCount: run.requestCount,
     errorCount: run.errorCount,
-    iterations: results.map((r, i) => ({
+    iterations: results.map((r) => ({
       iteration: r.iteration,
       requestedQps: r.requestedQps,
       actualQps: r.actualQps,
       count: r.count,
       errors: errorsColumn.parse(r.errors),
       errorCount: r.errorCount,
-      summary: histograms[i] ? summarize(histograms[i]) : null,
+      summary: iterationSummaries.get(r.iteration) ?? null,
       perSecond: perSecondColumn.parse(r.perSecond),
       measuredSeconds: r.measuredSeconds,
       components: componentsColumn.parse(r.components),
