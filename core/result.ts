@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * What one repetition of a benchmark produced, whichever backend ran it.
  * Latencies are in microseconds; the histogram is HDR, compressed (hdr-histogram-js encoding).
@@ -45,3 +47,37 @@ export interface IterationResult {
   startedAt: Date;
   finishedAt: Date;
 }
+
+/** The shapes above as schemas, for results that travel as JSON (a spool file, a child process). */
+export const componentUsageSchema = z.object({
+  component: z.string(),
+  role: z.enum(["loadgen", "app", "proxy", "control-plane"]),
+  cpuCores: z.number().nullable(),
+  maxRssBytes: z.number().nullable(),
+}) satisfies z.ZodType<ComponentUsage>;
+
+export const latencySummarySchema = z.object({
+  minUs: z.number(),
+  meanUs: z.number(),
+  maxUs: z.number(),
+  p50Us: z.number(),
+  p75Us: z.number(),
+  p90Us: z.number(),
+  p99Us: z.number(),
+  p999Us: z.number(),
+}) satisfies z.ZodType<LatencySummary>;
+
+export const iterationResultSchema = z.object({
+  iteration: z.number().int().min(1),
+  requestedQps: z.number().nullable(),
+  actualQps: z.number(),
+  count: z.number().int(),
+  errors: z.record(z.string(), z.number()),
+  latency: latencySummarySchema.nullable(),
+  histogram: z.string(),
+  perSecond: z.array(z.number()),
+  measuredSeconds: z.number(),
+  components: z.array(componentUsageSchema),
+  startedAt: z.coerce.date(),
+  finishedAt: z.coerce.date(),
+}) satisfies z.ZodType<IterationResult, unknown>;

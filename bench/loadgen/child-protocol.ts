@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { latencySummarySchema } from "~/core/result";
 
 /** What the parent asks one load-generator child to do (argv[2], JSON). */
 export const childInputSchema = z.object({
@@ -13,17 +14,6 @@ export const childInputSchema = z.object({
 });
 export type ChildInput = z.infer<typeof childInputSchema>;
 
-const latencySchema = z.object({
-  minUs: z.number(),
-  meanUs: z.number(),
-  maxUs: z.number(),
-  p50Us: z.number(),
-  p75Us: z.number(),
-  p90Us: z.number(),
-  p99Us: z.number(),
-  p999Us: z.number(),
-});
-
 /** One stdout line of the child: the window edges as they happen, then the result. */
 export const childMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("window"), edge: z.enum(["start", "end"]), wallMs: z.number() }),
@@ -33,7 +23,7 @@ export const childMessageSchema = z.discriminatedUnion("type", [
     successes: z.number(),
     errors: z.record(z.string(), z.number()),
     histogramBase64: z.string(),
-    latency: latencySchema.nullable(),
+    latency: latencySummarySchema.nullable(),
     perSecond: z.array(z.number()),
     measuredSeconds: z.number(),
     startedAtMs: z.number(),

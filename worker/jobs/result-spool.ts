@@ -2,7 +2,7 @@ import { readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { PROBE_NAMES, type ProbeRunResult } from "~/core/probes";
-import type { IterationResult } from "~/core/result";
+import { type IterationResult, iterationResultSchema } from "~/core/result";
 import { isGone, type ProcessIdentity, thisProcess } from "./this-process";
 import { spoolDir, writeFileAtomic } from "./worker-state";
 
@@ -75,39 +75,6 @@ export async function listOrphanedSpool(log: (message: string) => void): Promise
   }
   return out;
 }
-
-const componentSchema = z.object({
-  component: z.string(),
-  role: z.enum(["loadgen", "app", "proxy", "control-plane"]),
-  cpuCores: z.number().nullable(),
-  maxRssBytes: z.number().nullable(),
-});
-
-const latencySchema = z.object({
-  minUs: z.number(),
-  meanUs: z.number(),
-  maxUs: z.number(),
-  p50Us: z.number(),
-  p75Us: z.number(),
-  p90Us: z.number(),
-  p99Us: z.number(),
-  p999Us: z.number(),
-});
-
-const iterationResultSchema = z.object({
-  iteration: z.number().int().min(1),
-  requestedQps: z.number().nullable(),
-  actualQps: z.number(),
-  count: z.number().int(),
-  errors: z.record(z.string(), z.number()),
-  latency: latencySchema.nullable(),
-  histogram: z.string(),
-  perSecond: z.array(z.number()),
-  measuredSeconds: z.number(),
-  components: z.array(componentSchema),
-  startedAt: z.coerce.date(),
-  finishedAt: z.coerce.date(),
-}) satisfies z.ZodType<IterationResult, unknown>;
 
 /** The fields the store reads itself; the figures inside are stored as they were measured. */
 const probeRunSchema = z.looseObject({
