@@ -1,3 +1,4 @@
+import { DelayedError } from "bullmq";
 import { db } from "~/server/db/client";
 import { shortDatabaseError } from "~/server/db/errors";
 import { env } from "~/server/env";
@@ -5,6 +6,7 @@ import { PROBE_QUEUE_NAME, type ProbeJobData } from "~/server/queue/probe-queue"
 import { REPORT_QUEUE_NAME, type ReportJobData } from "~/server/queue/report-queue";
 import { type BenchmarkJobData, RUN_QUEUE_NAME } from "~/server/queue/run-queue";
 import { createBackend } from "./backends";
+import { tryLockHost } from "./backends/local/host-lock";
 import { processBenchmark } from "./jobs/benchmark";
 import { sweepLeftoverNamespaces } from "./jobs/cluster-janitor";
 import { processProbeJob } from "./jobs/probe-job";
@@ -17,6 +19,9 @@ import { liveMetricsFor } from "./live-metrics";
 import { activeRuns, runsFinished, startMetricsServer } from "./metrics";
 
 const log = (message: string) => console.log(`worker: ${message}`);
+
+/** How soon a local run another worker's benchmark kept waiting is offered again. */
+const HOST_BUSY_RETRY_MS = 2_000;
 
 const janitor = () =>
   sweepLeftoverNamespaces(log).catch((error: unknown) =>
@@ -69,6 +74,7 @@ export async function serve(): Promise<void> {
         const sinks: ReturnType<typeof liveMetricsFor>[] = [];
         const outcome = await processBenchmark(job.data.runId, {
           createBackend,
+          lockHost: () => tryLockHost(),
           shutdownSignal: shutdown.signal,
           onProgress: (percent) => job.updateProgress(Math.round(percent)),
           liveMetrics: (runId, profile) => {
@@ -77,6 +83,13 @@ export async function serve(): Promise<void> {
             return sink;
           },
         });
+        if (outcome === "HOST_BUSY") {
+          log(`run ${job.data.runId}: another local benchmark holds this machine; left queued`);
+          // Another worker on this machine is benchmarking: the run stays QUEUED, its job waits a
+          // little in BullMQ's delayed set, and this worker is free for cluster runs meanwhile.
+          await job.moveToDelayed(Date.now() + HOST_BUSY_RETRY_MS, job.token);
+          throw new DelayedError();
+        }
         for (const sink of sinks) sink.forgetLater();
         if (outcome !== "SKIPPED") {
           runsFinished.inc({ status: outcome });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ProbeHistogramInput } from "~/core/compare";
+import type { RunInterference } from "~/core/interference";
 import type { ComponentUsage } from "~/core/result";
 import { type RunSpec, runSpecSchema } from "~/core/spec";
 
@@ -57,3 +58,15 @@ export const probeHistogramsColumn = z
   })
   .transform((data) => data.histograms)
   .catch([]) satisfies z.ZodType<ProbeHistogramInput[]>;
+
+/** BenchmarkRun.interference: what else used the machine while a local run measured; null if absent or unreadable. */
+export const interferenceColumn = z
+  .object({
+    windowSeconds: z.number(),
+    outsideCpuSeconds: z.number(),
+    stealSeconds: z.number().nullable().catch(null),
+    byName: z.array(z.object({ comm: z.string(), cpuSeconds: z.number(), processes: z.number().catch(1) })).catch([]),
+    placement: z.object({ cpuCount: z.number(), isolated: z.boolean(), note: z.string() }),
+  })
+  .nullable()
+  .catch(null) satisfies z.ZodType<RunInterference | null>;

@@ -22,6 +22,7 @@ export {
 } from "./baselines";
 export { findCompareInputs } from "./compare-inputs";
 export { type RunDetail, runDetail } from "./detail";
+export { storeRunInterference } from "./interference";
 export { findProbeResultsOfRun, PROBE_RESULT_SELECT, type ProbeResultOwner, storeProbeResult } from "./probe-results";
 export { runSummary, storeIterationResult } from "./results";
 export { findComparableRunFiguresOfProfile, findRunFigures, type RunFigures } from "./run-figures";

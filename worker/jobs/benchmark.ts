@@ -1,9 +1,13 @@
+import type { RunInterference } from "~/core/interference";
 import type { ProbeRunResult } from "~/core/probes";
 import type { IterationResult } from "~/core/result";
 import { type RunSpec, runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
 import { errorMessage, shortDatabaseError } from "~/server/db/errors";
+import { storeRunInterference } from "~/server/runs/store";
 import type { Capability } from "~/worker/probes";
+import type { HostLock } from "../backends/local/host-lock";
+import { LocalBackend } from "../backends/local/local-backend";
 import type { Backend, BackendContext, LiveMetricsSink } from "../backends/types";
 import { retryWhileDatabaseUnreachable } from "./database-retry";
 import { DurableRunResults, type StoreFailure, writeRunSummary } from "./durable-store";
@@ -21,9 +25,15 @@ export interface BenchmarkJobDeps {
   liveMetrics?: (runId: string, profile: string) => LiveMetricsSink;
   heartbeatMs?: number;
   log?: (message: string) => void;
+  /**
+   * The machine's local-benchmark lock (host-lock.ts), taken before a local run is claimed and
+   * held until it ends, cleanup included. Absent (tests calling this directly): no lock.
+   */
+  lockHost?: () => Promise<HostLock | null>;
 }
 
-export type BenchmarkOutcome = RowJobOutcome;
+/** HOST_BUSY: another local benchmark holds this machine; the run was left QUEUED, untouched. */
+export type BenchmarkOutcome = RowJobOutcome | "HOST_BUSY";
 
 /** What the run page shows while repetitions wait in the spool for the database. */
 export const STORING_PHASE = "storing results: database unavailable, retrying";
@@ -34,8 +44,27 @@ export const STORING_PHASE = "storing results: database unavailable, retrying";
  * writes (spooled on disk meanwhile) but loses none. The run-level summary is written from
  * whatever repetitions were stored, whatever the outcome.
  */
-export function processBenchmark(runId: string, deps: BenchmarkJobDeps): Promise<BenchmarkOutcome> {
+export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): Promise<BenchmarkOutcome> {
   const log = deps.log ?? ((m: string) => console.log(`[run ${runId}] ${m}`));
+  let lock: HostLock | null = null;
+  if (deps.lockHost && (await needsHostLock(runId))) {
+    lock = await deps.lockHost();
+    if (!lock) return "HOST_BUSY";
+  }
+  try {
+    return await claimAndRun(runId, deps, log);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** A local run still waiting to be claimed; a cluster run, or one already handled, takes no lock. */
+async function needsHostLock(runId: string): Promise<boolean> {
+  const run = await db.benchmarkRun.findUnique({ where: { id: runId }, select: { backend: true, status: true } });
+  return run?.backend === "LOCAL" && run.status === "QUEUED";
+}
+
+function claimAndRun(runId: string, deps: BenchmarkJobDeps, log: (message: string) => void): Promise<RowJobOutcome> {
   return runRowJob(
     "BenchmarkRun",
     runId,
@@ -54,13 +83,17 @@ export function processBenchmark(runId: string, deps: BenchmarkJobDeps): Promise
         onDatabaseUnavailable: () => ctx.setPhase(STORING_PHASE),
       });
       let failures: StoreFailure[];
+      let interference: RunInterference | null = null;
       try {
-        await runBenchmark(runId, ctx, deps, results);
+        await runBenchmark(runId, ctx, deps, results, (measured) => {
+          interference = measured;
+        });
       } finally {
         // The processes are stopped by now; only the writes the database could not take wait.
         if (results.waiting) ctx.setPhase(STORING_PHASE);
         failures = await results.drain();
         await retryWhileDatabaseUnreachable(() => writeRunSummary(runId), { stop: deps.shutdownSignal });
+        if (interference) await storeInterference(runId, interference, deps.shutdownSignal, log);
       }
       const [first] = failures;
       if (first) throw new Error(`Repetition ${first.iteration} could not be stored: ${shortDatabaseError(first.error)}`);
@@ -75,6 +108,7 @@ async function runBenchmark(
   job: RowJobContext,
   deps: BenchmarkJobDeps,
   results: DurableRunResults,
+  onInterference: (interference: RunInterference) => void,
 ): Promise<void> {
   const run = await db.benchmarkRun.findUniqueOrThrow({ where: { id: runId } });
   const parsed = runSpecSchema.safeParse(run.spec);
@@ -114,7 +148,20 @@ async function runBenchmark(
   } finally {
     // Stop every process before the run reads as finished, so "ended" means "nothing left running".
     await backend?.cleanup().catch((error: unknown) => log(`cleanup failed: ${errorMessage(error)}`));
+    if (backend instanceof LocalBackend) onInterference(backend.interference());
   }
+}
+
+/** Best effort: a run whose neighbours could not be stored keeps its results and its outcome. */
+async function storeInterference(
+  runId: string,
+  interference: RunInterference,
+  stop: AbortSignal,
+  log: (message: string) => void,
+): Promise<void> {
+  await retryWhileDatabaseUnreachable(() => storeRunInterference(runId, interference), { stop }).catch((error: unknown) =>
+    log(`could not store what else ran on the machine: ${shortDatabaseError(error)}`),
+  );
 }
 
 /** One repetition, with this machine's probes around it when the backend does not run its own. */

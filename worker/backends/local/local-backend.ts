@@ -1,8 +1,11 @@
 import { mkdir, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { addInterference, type RunInterference, unpinnedPlacement } from "~/core/interference";
 import type { ComponentUsage, IterationResult } from "~/core/result";
 import { runLoad } from "~/worker/loadgen";
 import type { Backend, BackendContext } from "../types";
 import { type Component, recordComponent } from "./component";
+import { InterferenceMonitor } from "./interference-monitor";
 import { reapRunDir, stopRecordedProcesses } from "./orphans";
 import { DEFAULT_RUN_ROOT, runDirFor } from "./paths";
 import { writeOwnerFile } from "./pid-files";
@@ -49,6 +52,7 @@ export class LocalBackend implements Backend {
   private readonly components: Component[] = [];
   private cleaning: Promise<void> | null = null;
   private detachAbort: (() => void) | null = null;
+  private measuredInterference: RunInterference | null = null;
 
   constructor(options: LocalBackendOptions = {}) {
     this.runRoot = options.runRoot ?? DEFAULT_RUN_ROOT;
@@ -63,6 +67,22 @@ export class LocalBackend implements Backend {
   /** The URL the load generator targets (null before prepare). */
   get targetUrl(): string | null {
     return this.entryUrl;
+  }
+
+  /**
+   * What else used the machine during the measured windows so far, and where the benchmark ran.
+   * Without a measured window it still says where the benchmark ran (no CPU figures).
+   */
+  interference(): RunInterference {
+    return (
+      this.measuredInterference ?? {
+        windowSeconds: 0,
+        outsideCpuSeconds: 0,
+        stealSeconds: null,
+        byName: [],
+        placement: unpinnedPlacement(availableParallelism()),
+      }
+    );
   }
 
   /** pids of every process this backend started, nginx workers included: for diagnostics and tests. */
@@ -154,7 +174,9 @@ export class LocalBackend implements Backend {
     const live = ctx.live;
     if (spec.warmupSeconds > 0) ctx.setPhase?.(`repetition ${iteration} of ${spec.repetitions}: warm-up`);
     const monitor = new ResourceMonitor(this.monitoredProcesses(), this.sampleIntervalMs, live && ((s) => live.process(s)));
+    const neighbours = new InterferenceMonitor();
     let usage: Promise<ComponentUsage[]> | null = null;
+    let interference: Promise<RunInterference | null> | null = null;
     try {
       const result = await runLoad({
         url: this.entryUrl,
@@ -173,12 +195,17 @@ export class LocalBackend implements Backend {
           if (edge === "start") {
             ctx.setPhase?.(`repetition ${iteration} of ${spec.repetitions}: measuring`);
             void monitor.start();
-          } else usage = monitor.stop();
+            void neighbours.start();
+          } else {
+            usage = monitor.stop();
+            interference = neighbours.stop();
+          }
         },
       });
       // A proxy that died mid-run turns the numbers into a list of errors: fail loudly instead.
       this.assertAllAlive(`during iteration ${iteration}`);
       const components: ComponentUsage[] = usage ? await usage : this.monitoredProcesses().map(unmeasured);
+      await this.addInterference(interference);
       return {
         iteration,
         requestedQps: spec.mode === "fixed-rate" ? (spec.rate ?? null) : null,
@@ -196,6 +223,12 @@ export class LocalBackend implements Backend {
     } finally {
       monitor.dispose();
     }
+  }
+
+  private async addInterference(measured: Promise<RunInterference | null> | null): Promise<void> {
+    const window = await measured;
+    if (!window) return;
+    this.measuredInterference = this.measuredInterference ? addInterference(this.measuredInterference, window) : window;
   }
 
   private assertAllAlive(when: string): void {
