@@ -3,6 +3,7 @@ import { resolveResponse } from "@trpc/server/http";
 import { appRouter } from "~/server/api/root";
 import { createInnerContext } from "~/server/api/trpc";
 import { getSession } from "~/server/auth/session";
+import { withEtag } from "~/server/http/etag";
 import { guardedRoute } from "~/server/http/guarded-route";
 import { observed } from "~/server/metrics/registry";
 
@@ -25,7 +26,7 @@ function procedurePath(req: Request): string {
  */
 async function handleTrpc(req: Request): Promise<Response> {
   const session = await getSession();
-  return resolveResponse({
+  const res = await resolveResponse({
     router: appRouter,
     req,
     path: procedurePath(req),
@@ -38,6 +39,7 @@ async function handleTrpc(req: Request): Promise<Response> {
       }
     },
   });
+  return withEtag(req, res);
 }
 
 const handler = guardedRoute(
