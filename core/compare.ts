@@ -8,12 +8,21 @@ import {
   BOOTSTRAP_ITERATIONS,
   type BootstrapReplicates,
   CONFIDENCE,
+  type DifferenceSide,
   overhead,
   type RunStatistics,
   runStatistics,
   seedFromString,
 } from "./stats";
-import { KEY_PERCENTILE_NAMES, type KeyPercentile, type Overhead, type Verdict, verdictFor } from "./verdict";
+import {
+  KEY_PERCENTILE_NAMES,
+  type KeyPercentile,
+  type NoVerdictReason,
+  noVerdictReason,
+  type Overhead,
+  type Verdict,
+  verdictFor,
+} from "./verdict";
 import { type ComparisonWarning, comparisonWarnings, loadGeneratorOf, specDifferences, type WarningRun } from "./warnings";
 
 /**
@@ -340,6 +349,15 @@ function computeRun(input: CompareRunInput, iterations: number, statisticsOf: Ru
   };
 }
 
+/** One run's side of a difference at a percentile. */
+function differenceSide(c: ComputedRun, k: KeyPercentile): DifferenceSide {
+  return {
+    value: c.run.latency[k].value,
+    replicates: c.replicates?.percentiles[k] ?? null,
+    repetitions: c.replicates?.repetitions ?? 0,
+  };
+}
+
 function toWarningRun(r: ComparedRun): WarningRun {
   const rates = r.perRepetition.map((p) => p.actualQps);
   return {
@@ -373,15 +391,7 @@ export function buildComparison(inputs: readonly CompareRunInput[], options: Bui
     for (const c of computed) {
       if (c === base) continue;
       c.run.overhead = Object.fromEntries(
-        KEY_PERCENTILE_NAMES.map((k) => [
-          k,
-          overhead(
-            c.run.latency[k].value,
-            base.run.latency[k].value,
-            c.replicates?.percentiles[k] ?? null,
-            base.replicates?.percentiles[k] ?? null,
-          ),
-        ]),
+        KEY_PERCENTILE_NAMES.map((k) => [k, overhead(differenceSide(c, k), differenceSide(base, k))]),
       ) as Record<KeyPercentile, Overhead | null>;
     }
   }
@@ -423,13 +433,19 @@ export interface RegressionResult {
   p99Us: number | null;
   baselineP99Us: number | null;
   change: Overhead | null;
-  /** null when it cannot be decided (no data); "not comparable" when the specs differ. */
+  /** null when it cannot be decided (see noVerdictReason); "not comparable" when the specs differ. */
   verdict: Verdict | "not comparable" | null;
+  /** Why verdict is null (e.g. a run measured with one repetition); null whenever there is a verdict. */
+  noVerdictReason: NoVerdictReason | null;
   /** Spec fields that differ (e.g. "Load"), which make the verdict "not comparable". */
   differences: string[];
 }
 
-/** Whether the run's p99 moved beyond the 95% interval of its difference from the baseline's. */
+/**
+ * Whether the run's p99 moved beyond the 95% interval of its difference from the baseline's. No
+ * verdict (and the reason) when either run has a single repetition: its p99 alone cannot say
+ * whether the next run of the same spec would land as far from the baseline.
+ */
 export function regression(
   run: CompareRunInput,
   baseline: CompareRunInput,
@@ -440,12 +456,7 @@ export function regression(
 ): RegressionResult {
   const a = computeRun(run, iterations, statisticsOf);
   const b = computeRun(baseline, iterations, statisticsOf);
-  const change = overhead(
-    a.run.latency.p99.value,
-    b.run.latency.p99.value,
-    a.replicates?.percentiles.p99 ?? null,
-    b.replicates?.percentiles.p99 ?? null,
-  );
+  const change = overhead(differenceSide(a, "p99"), differenceSide(b, "p99"));
   const differences = specDifferences(toWarningRun(a.run), toWarningRun(b.run));
   return {
     runId: run.id,
@@ -454,6 +465,7 @@ export function regression(
     baselineP99Us: b.run.latency.p99.value,
     change,
     verdict: differences.length > 0 ? "not comparable" : verdictFor(change),
+    noVerdictReason: differences.length > 0 ? null : noVerdictReason(change),
     differences,
   };
 }

@@ -67,6 +67,8 @@ export const COMPARISON_CSV_COLUMNS = [
     `${NAMES[k]}_overhead_pct`,
     `${NAMES[k]}_overhead_pct_ci_low`,
     `${NAMES[k]}_overhead_pct_ci_high`,
+    // Why the interval cells are empty, e.g. "single-repetition"; empty when the interval exists.
+    `${NAMES[k]}_overhead_ci_unavailable`,
   ]),
   "max_us",
   "mean_us",
@@ -99,7 +101,15 @@ function csvRow(run: ComparedRun, comparison: Comparison): Cell[] {
     ...KEY_PERCENTILE_NAMES.flatMap((k) => [run.latency[k].value, run.latency[k].ci?.lo, run.latency[k].ci?.hi]),
     ...KEY_PERCENTILE_NAMES.flatMap((k) => {
       const o = run.overhead?.[k] ?? null;
-      return [o?.absoluteUs, o?.absoluteCi?.lo, o?.absoluteCi?.hi, o?.percent, o?.percentCi?.lo, o?.percentCi?.hi];
+      return [
+        o?.absoluteUs,
+        o?.absoluteCi?.lo,
+        o?.absoluteCi?.hi,
+        o?.percent,
+        o?.percentCi?.lo,
+        o?.percentCi?.hi,
+        o?.ciUnavailable,
+      ];
     }),
     run.summary?.maxUs,
     run.summary?.meanUs,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { BACKENDS, MESH_PROFILES, MESHES } from "./meshes";
 import { PROBE_NAMES } from "./probes";
 import { plainTextSchema } from "./text";
+import { RECOMMENDED_REPETITIONS } from "./verdict";
 
 /**
  * A benchmark's specification. Validated at every edge (tRPC input, worker job) so a run
@@ -21,7 +22,8 @@ export const runSpecSchema = z
     durationSeconds: z.number().int().min(1).max(3_600).default(10),
     warmupSeconds: z.number().int().min(0).max(600).default(2),
     payloadBytes: z.number().int().min(0).max(1_048_576).default(1_024),
-    repetitions: z.number().int().min(1).max(20).default(1),
+    /** A difference between runs gets an interval only with repetitions to show run-to-run variation. */
+    repetitions: z.number().int().min(1).max(20).default(RECOMMENDED_REPETITIONS),
     /** eBPF probes attached to every repetition (started before the load, stopped after). */
     probes: z
       .array(z.enum(PROBE_NAMES))

@@ -6,6 +6,7 @@ import {
   KEY_PERCENTILE_NAMES,
   KEY_PERCENTILES,
   type KeyPercentile,
+  MIN_REPETITIONS_FOR_DIFFERENCE,
   MIN_TAIL_SAMPLES,
   type Overhead,
 } from "./verdict";
@@ -21,6 +22,11 @@ import {
  * F is F⁻¹(U₍ₖ₎), and the k-th order statistic of N uniforms is Beta(k, N − k + 1). One Beta draw and
  * a binary search over the histogram's buckets give the resampled percentile exactly, so a
  * bootstrap over millions of requests costs the same as one over a hundred.
+ *
+ * A run with one repetition has no first stage: its interval is the sampling interval of its
+ * requests, fine for the run itself but not for a difference between runs, which also moves from
+ * one run to the next. Differences therefore get an interval only when both runs have repetitions
+ * to measure that variation (see overhead).
  */
 
 export const CONFIDENCE = 0.95;
@@ -263,6 +269,8 @@ export interface BootstrapOptions {
 
 export interface BootstrapReplicates {
   iterations: number;
+  /** Repetitions resampled in the first stage (those with at least one request). */
+  repetitions: number;
   percentiles: Record<KeyPercentile, Float64Array>;
   /** Mean achieved rate of the resampled repetitions; null with a single repetition. */
   throughput: Float64Array | null;
@@ -309,7 +317,7 @@ export function bootstrapRun(repetitions: readonly RepetitionSample[], options: 
       percentiles[name][b] = valueAtRank(grid, weights, rank);
     }
   }
-  return { iterations, percentiles, throughput };
+  return { iterations, repetitions: r, percentiles, throughput };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,34 +410,79 @@ export function runStatistics(
 // ---------------------------------------------------------------------------------------------
 // Overhead against a baseline, and the regression verdict
 
+/** One side of a difference: a run's point value and the bootstrap replicates behind it. */
+export interface DifferenceSide {
+  value: number | null;
+  replicates: Float64Array | null;
+  /** Repetitions the replicates resampled: the run-to-run units. */
+  repetitions: number;
+}
+
+/** Unbiased variance of the finite replicates; null with fewer than two. */
+function replicateVariance(replicates: Float64Array | null): number | null {
+  if (!replicates) return null;
+  const finite = replicates.filter((v) => Number.isFinite(v));
+  if (finite.length < 2) return null;
+  const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+  return finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (finite.length - 1);
+}
+
+/** A run's share of the variance of a difference, and the repetitions it was estimated from. */
+export interface VariancePart {
+  variance: number;
+  units: number;
+}
+
 /**
- * Overhead of a run over the baseline. The interval comes from pairing the two runs' independent
- * bootstrap replicates, so it carries the uncertainty of both.
+ * point ± t(df) · SE for a difference of two independent runs (Welch): each run's bootstrap
+ * variance corrected for its few repetitions (× n/(n−1), as bootstrapTInterval does), the degrees of
+ * freedom by Welch–Satterthwaite, rounded down so the interval errs wide. A percentile interval of
+ * the paired replicates would be as narrow as if each run's repetitions were the whole population.
  */
-export function overhead(
-  runValue: number | null,
-  baselineValue: number | null,
-  runReplicates: Float64Array | null,
-  baselineReplicates: Float64Array | null,
-): Overhead | null {
-  if (runValue === null || baselineValue === null) return null;
-  const absoluteUs = runValue - baselineValue;
-  const percent = baselineValue > 0 ? (absoluteUs / baselineValue) * 100 : null;
-  if (!runReplicates || !baselineReplicates || runReplicates.length !== baselineReplicates.length) {
-    return { absoluteUs, percent, absoluteCi: null, percentCi: null };
-  }
-  const n = runReplicates.length;
-  const diff = new Float64Array(n);
-  const ratio = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const base = baselineReplicates[i] ?? Number.NaN;
-    diff[i] = (runReplicates[i] ?? Number.NaN) - base;
-    ratio[i] = base > 0 ? ((diff[i] ?? Number.NaN) / base) * 100 : Number.NaN;
-  }
-  return {
+export function welchInterval(point: number, parts: readonly VariancePart[]): Interval | null {
+  if (parts.some((p) => p.units < 2 || !Number.isFinite(p.variance) || p.variance < 0)) return null;
+  const corrected = parts.map((p) => ({ variance: (p.variance * p.units) / (p.units - 1), df: p.units - 1 }));
+  const total = corrected.reduce((a, p) => a + p.variance, 0);
+  if (total === 0) return { lo: point, hi: point };
+  const denominator = corrected.reduce((a, p) => a + p.variance ** 2 / p.df, 0);
+  const df = denominator > 0 ? total ** 2 / denominator : Number.POSITIVE_INFINITY;
+  const half = tQuantile975(Math.max(1, Math.floor(Math.min(df, 1e6)))) * Math.sqrt(total);
+  return { lo: point - half, hi: point + half };
+}
+
+/**
+ * Overhead of a run over the baseline. Its interval carries the uncertainty of both runs, the
+ * variation between their repetitions included; so a run measured with fewer than
+ * MIN_REPETITIONS_FOR_DIFFERENCE repetitions gives the difference no interval at all (and a
+ * stated reason) rather than one that covers the sampling of its requests only.
+ */
+export function overhead(run: DifferenceSide, baseline: DifferenceSide): Overhead | null {
+  if (run.value === null || baseline.value === null) return null;
+  const absoluteUs = run.value - baseline.value;
+  const percent = baseline.value > 0 ? (absoluteUs / baseline.value) * 100 : null;
+  const without = (reason: NonNullable<Overhead["ciUnavailable"]>): Overhead => ({
     absoluteUs,
     percent,
-    absoluteCi: percentileInterval(diff),
-    percentCi: percent === null ? null : percentileInterval(ratio),
-  };
+    absoluteCi: null,
+    percentCi: null,
+    ciUnavailable: reason,
+  });
+  if (Math.min(run.repetitions, baseline.repetitions) < MIN_REPETITIONS_FOR_DIFFERENCE) return without("single-repetition");
+  const runVariance = replicateVariance(run.replicates);
+  const baseVariance = replicateVariance(baseline.replicates);
+  if (runVariance === null || baseVariance === null) return without("no-samples");
+  const absoluteCi = welchInterval(absoluteUs, [
+    { variance: runVariance, units: run.repetitions },
+    { variance: baseVariance, units: baseline.repetitions },
+  ]);
+  if (!absoluteCi) return without("no-samples");
+  // percent = 100 · (run / baseline − 1); each run's share of its variance by the delta method.
+  const percentCi =
+    percent === null
+      ? null
+      : welchInterval(percent, [
+          { variance: runVariance * (100 / baseline.value) ** 2, units: run.repetitions },
+          { variance: baseVariance * ((100 * run.value) / baseline.value ** 2) ** 2, units: baseline.repetitions },
+        ]);
+  return { absoluteUs, percent, absoluteCi, percentCi, ciUnavailable: null };
 }

@@ -1,6 +1,13 @@
 import type { BackendKind } from "./meshes";
 import type { RunSpec } from "./spec";
-import { KEY_PERCENTILE_NAMES, KEY_PERCENTILES, type KeyPercentile, MIN_TAIL_SAMPLES } from "./verdict";
+import {
+  KEY_PERCENTILE_NAMES,
+  KEY_PERCENTILES,
+  type KeyPercentile,
+  MIN_REPETITIONS_FOR_DIFFERENCE,
+  MIN_TAIL_SAMPLES,
+  RECOMMENDED_REPETITIONS,
+} from "./verdict";
 
 /**
  * What a reader of a comparison must know before trusting it, in plain words. Pure: the compare
@@ -217,13 +224,20 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
       });
     }
 
-    if (r.repetitions === 1) {
+    if (r.repetitions < MIN_REPETITIONS_FOR_DIFFERENCE) {
+      // Alone (a run report) this is a note on the run's own intervals; next to other runs it
+      // means no difference involving this run can be judged, which a reader must see first.
+      const compared = runs.length > 1;
       out.push({
         code: "single-repetition",
-        severity: "info",
+        severity: compared ? "warning" : "info",
         message:
-          `${quote(r.name)} has a single repetition: its intervals cover the sampling of requests only, not ` +
-          "run-to-run variation, and its throughput has no interval.",
+          `${quote(r.name)} has a single repetition: its intervals cover the sampling of its requests only, not ` +
+          "how much a second run of the same spec would differ, and its throughput has no interval." +
+          (compared
+            ? " So no difference between it and another run can be judged: no interval of the difference, no verdict. " +
+              `Run it with ${RECOMMENDED_REPETITIONS} or more repetitions.`
+            : ""),
         runIds: [r.id],
       });
     }

@@ -21,6 +21,9 @@ test("an admin creates a short run, watches it finish and sees the charts", asyn
   await page.getByLabel("Connections").fill("4");
   await page.getByLabel("Duration (s)").fill("3");
   await page.getByLabel("Warm-up (s)").fill("1");
+  // The form proposes three repetitions; one keeps this test short.
+  await expect(page.getByLabel("Repetitions")).toHaveValue("3");
+  await page.getByLabel("Repetitions").fill("1");
   await page.getByRole("button", { name: "Start run" }).click();
 
   await expect(page).toHaveURL(/\/runs\/[a-z0-9]+$/);
@@ -50,6 +53,7 @@ test("live charts gain points while a run is in progress; an admin cancels it", 
   await page.getByLabel("Target rate (req/s)").fill("100");
   await page.getByLabel("Connections").fill("2");
   await page.getByLabel("Duration (s)").fill("120");
+  await page.getByLabel("Repetitions").fill("1");
   await page.getByRole("button", { name: "Start run" }).click();
   await expect(page.getByTestId("run-status")).toHaveText("running", { timeout: 60_000 });
 

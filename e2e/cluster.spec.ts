@@ -84,6 +84,7 @@ test("with a cluster: nodes and meshes on the Cluster page, and a Kubernetes run
     await page.getByLabel("Mesh profile").selectOption("istio");
     await page.getByLabel("Target rate (req/s)").fill("1000");
     await page.getByLabel("Duration (s)").fill("10");
+    await page.getByLabel("Repetitions").fill("1");
     await page.getByLabel("Run-queue latency").check();
     await page.getByRole("button", { name: "Start run" }).click();
     await expect(page.getByRole("heading", { name })).toBeVisible();

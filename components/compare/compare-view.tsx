@@ -6,6 +6,8 @@ import { useRouter } from "next/navigation";
 import { ReportsPanel } from "~/components/reports/reports-panel";
 import type { BestMetric, ComparedRun, Comparison } from "~/core/compare";
 import {
+  cannotJudgeExplanation,
+  cannotJudgeShort,
   formatCores,
   formatLatencyCi,
   formatPercentile,
@@ -13,11 +15,20 @@ import {
   formatSignedLatencyCi,
   formatSignedLatencyUs,
   formatSignedPercent,
+  measuredOnce,
   PERCENTILE_LABELS,
 } from "~/core/format/compare";
 import { runColor } from "~/core/format/palette";
 import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
-import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/core/verdict";
+import {
+  KEY_PERCENTILE_NAMES,
+  type KeyPercentile,
+  MIN_REPETITIONS_FOR_DIFFERENCE,
+  MIN_TAIL_SAMPLES,
+  noVerdictReason,
+  RECOMMENDED_REPETITIONS,
+  verdictFor,
+} from "~/core/verdict";
 import { useTRPC } from "~/trpc/react";
 import {
   PercentileBarsChart,
@@ -38,11 +49,15 @@ function OverheadCell({ run, k }: { run: ComparedRun; k: KeyPercentile }) {
   const o = run.overhead?.[k] ?? null;
   if (!o) return <td className="num">{MISSING}</td>;
   const verdict = verdictFor(o);
-  const tone = verdict === "regressed" ? "verdict-regressed" : verdict === "improved" ? "verdict-improved" : "";
+  const reason = noVerdictReason(o);
+  const tone =
+    verdict === "regressed" ? "verdict-regressed" : verdict === "improved" ? "verdict-improved" : reason ? "muted" : "";
   return (
-    <td className="num" data-testid={`overhead-${k}`}>
+    <td className="num" data-testid={`overhead-${k}`} data-judged={reason === null ? "yes" : "no"}>
       <span className={tone}>{formatSignedLatencyUs(o.absoluteUs)}</span> ({formatSignedPercent(o.percent)})
-      <span className="ci">{o.absoluteCi ? formatSignedLatencyCi(o.absoluteCi) : "no interval"}</span>
+      <span className="ci">
+        {o.absoluteCi ? formatSignedLatencyCi(o.absoluteCi) : reason ? cannotJudgeShort(reason) : MISSING}
+      </span>
     </td>
   );
 }
@@ -140,6 +155,15 @@ function Headline({ comparison }: { comparison: Comparison }) {
           const o = r.overhead?.p99 ?? null;
           if (!o) return null;
           const verdict = verdictFor(o);
+          const reason = noVerdictReason(o);
+          if (reason) {
+            return (
+              <p key={r.id} data-testid="headline-unjudged">
+                <b>{r.name}</b> at p99: {formatSignedLatencyUs(o.absoluteUs)} ({formatSignedPercent(o.percent)}) against{" "}
+                {baseline.name}. {cannotJudgeExplanation(reason, measuredOnce([r, baseline]))}
+              </p>
+            );
+          }
           return (
             <p key={r.id}>
               <b>{r.name}</b>{" "}
@@ -354,10 +378,12 @@ export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[];
         <div className="table-scroll">
           <SummaryTable comparison={c} />
         </div>
-        <p className="muted small">
-          Second line: 95% bootstrap confidence interval ({formatCount(c.bootstrapIterations)} seeded resamples over repetitions
-          and requests). Green: best value. † fewer than {MIN_TAIL_SAMPLES} requests above that percentile. Δ: against the
-          baseline, red when the whole interval is above zero.
+        <p className="muted small" data-testid="compare-summary-note">
+          Second line of a percentile: that run&apos;s own 95% sampling interval ({formatCount(c.bootstrapIterations)} seeded
+          resamples over its repetitions and requests; over its requests only when it has one repetition). Green: best value. †
+          fewer than {MIN_TAIL_SAMPLES} requests above that percentile. Δ: against the baseline, with the 95% interval of the
+          difference, which includes run-to-run variation and so needs {MIN_REPETITIONS_FOR_DIFFERENCE} or more repetitions of
+          both runs ({RECOMMENDED_REPETITIONS} recommended); red when the whole interval is above zero, green below.
         </p>
       </div>
 
@@ -367,7 +393,7 @@ export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[];
       </div>
 
       <div className="panel">
-        <h2>p50, p99 and p99.9 with 95% confidence intervals</h2>
+        <h2>p50, p99 and p99.9 with each run&apos;s own 95% interval</h2>
         <PercentileBarsChart runs={c.runs} />
       </div>
 

@@ -2,7 +2,14 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatSignedLatencyCi, formatSignedLatencyUs, formatSignedPercent, verdictLabel } from "~/core/format/compare";
+import {
+  cannotJudgeExplanation,
+  cannotJudgeShort,
+  formatSignedLatencyCi,
+  formatSignedLatencyUs,
+  formatSignedPercent,
+  verdictLabel,
+} from "~/core/format/compare";
 import { formatDate, formatLatencyUs } from "~/core/format/units";
 import { useTRPC } from "~/trpc/react";
 import { compareHref } from "./href";
@@ -34,7 +41,8 @@ export function RegressionsView() {
       <h2 style={{ margin: "24px 0 8px" }}>Baselines and regressions</h2>
       <p className="muted small">
         Later runs of each profile against its reference run at p99: regressed or improved when the whole 95% interval of the
-        difference lies on one side of zero.
+        difference lies on one side of zero. That interval includes run-to-run variation, so a run or reference measured with a
+        single repetition gets no verdict.
       </p>
       {query.data.map((p) => (
         <div className="panel" key={`${p.backend}:${p.mesh}`} data-testid={`regressions-${p.mesh}`}>
@@ -69,9 +77,20 @@ export function RegressionsView() {
                     <td className="num">
                       {formatSignedLatencyUs(r.change?.absoluteUs)} ({formatSignedPercent(r.change?.percent)})
                     </td>
-                    <td className="num">{formatSignedLatencyCi(r.change?.absoluteCi)}</td>
+                    <td className="num">
+                      {r.change?.absoluteCi
+                        ? formatSignedLatencyCi(r.change.absoluteCi)
+                        : r.noVerdictReason
+                          ? cannotJudgeShort(r.noVerdictReason)
+                          : formatSignedLatencyCi(null)}
+                    </td>
                     <td>
-                      <span className={verdictClass(r.verdict)}>{verdictLabel(r.verdict)}</span>
+                      <span
+                        className={verdictClass(r.verdict)}
+                        title={r.noVerdictReason ? cannotJudgeExplanation(r.noVerdictReason, []) : undefined}
+                      >
+                        {verdictLabel(r.verdict, r.noVerdictReason)}
+                      </span>
                       {r.differences.length > 0 && <span className="muted small"> {r.differences.join(", ")} differ</span>}
                     </td>
                     <td>

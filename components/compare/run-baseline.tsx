@@ -2,7 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatSignedLatencyCi, formatSignedLatencyUs, formatSignedPercent, verdictLabel } from "~/core/format/compare";
+import {
+  cannotJudgeExplanation,
+  formatSignedLatencyCi,
+  formatSignedLatencyUs,
+  formatSignedPercent,
+  verdictLabel,
+} from "~/core/format/compare";
 import { useTRPC } from "~/trpc/react";
 import { compareHref } from "./href";
 import { verdictClass } from "./regressions";
@@ -34,9 +40,9 @@ export function RunBaselineControl({ runId, mesh, isAdmin }: { runId: string; me
         <span
           className={verdictClass(regression.verdict)}
           data-testid="regression-badge"
-          title={`p99 ${formatSignedLatencyUs(regression.change?.absoluteUs)} (${formatSignedPercent(regression.change?.percent)}), 95% CI ${formatSignedLatencyCi(regression.change?.absoluteCi)}${regression.differences.length > 0 ? `; ${regression.differences.join(", ")} differ` : ""}`}
+          title={`p99 ${formatSignedLatencyUs(regression.change?.absoluteUs)} (${formatSignedPercent(regression.change?.percent)}), ${regression.noVerdictReason ? cannotJudgeExplanation(regression.noVerdictReason, []) : `95% CI ${formatSignedLatencyCi(regression.change?.absoluteCi)}`}${regression.differences.length > 0 ? `; ${regression.differences.join(", ")} differ` : ""}`}
         >
-          p99 {verdictLabel(regression.verdict)}
+          p99 {verdictLabel(regression.verdict, regression.noVerdictReason)}
           {regression.verdict !== "not comparable" && regression.change
             ? ` ${formatSignedLatencyUs(regression.change.absoluteUs)} (${formatSignedPercent(regression.change.percent)})`
             : ""}{" "}

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { type BackendKind, meshesFor } from "~/core/meshes";
 import { PROBE_NAMES, PROBES } from "~/core/probes";
 import { runNameSchema, runSpecSchema } from "~/core/spec";
+import { RECOMMENDED_REPETITIONS } from "~/core/verdict";
 import { errorCode, useTRPC } from "~/trpc/react";
 
 type FieldErrors = Partial<Record<string, string>>;
@@ -20,7 +21,8 @@ const DEFAULTS = {
   durationSeconds: "10",
   warmupSeconds: "2",
   payloadBytes: "1024",
-  repetitions: "1",
+  /** Run-to-run variation needs repetitions: with one, no difference from another run can be judged. */
+  repetitions: String(RECOMMENDED_REPETITIONS),
   /** Comma-separated probe names (a string keeps FormValues uniform). */
   probes: "",
 };
@@ -169,7 +171,12 @@ export function NewRunForm() {
         {field("durationSeconds", "Duration (s)", { type: "number", min: 1 }, "Measured window, after warm-up")}
         {field("warmupSeconds", "Warm-up (s)", { type: "number", min: 0 }, "Sent but not recorded")}
         {field("payloadBytes", "Response payload (bytes)", { type: "number", min: 0 })}
-        {field("repetitions", "Repetitions", { type: "number", min: 1 })}
+        {field(
+          "repetitions",
+          "Repetitions",
+          { type: "number", min: 1 },
+          `${RECOMMENDED_REPETITIONS} or more: with one, a difference from another run cannot be judged`,
+        )}
       </div>
       <fieldset className="probes">
         <legend>eBPF kernel probes (optional)</legend>

@@ -1,4 +1,4 @@
-import type { Interval } from "~/core/verdict";
+import { type Interval, MIN_REPETITIONS_FOR_DIFFERENCE, type NoVerdictReason, RECOMMENDED_REPETITIONS } from "~/core/verdict";
 import { formatLatencyUs, MISSING } from "./units";
 
 /**
@@ -51,8 +51,61 @@ export function formatPercentile(p: number): string {
   return `p${Number(p.toPrecision(6))}`;
 }
 
-/** "regressed" etc. as a reader expects them, with the change. */
-export function verdictLabel(verdict: string | null): string {
+/** What a reader must do to get a difference judged. */
+export const REPETITIONS_ADVICE = `Run it with ${RECOMMENDED_REPETITIONS} or more repetitions.`;
+
+/** Why a difference has no interval, as a clause the headline, the tables and the report share. */
+export function cannotJudgeText(reason: NoVerdictReason): string {
+  switch (reason) {
+    case "single-repetition":
+      return "the difference cannot be judged from one repetition";
+    case "no-samples":
+      return "the difference cannot be judged: a run has no measured request";
+    case "no-latency":
+      return "no latency to compare";
+  }
+}
+
+/** Names of the runs measured with too few repetitions for a difference to get an interval. */
+export function measuredOnce(runs: readonly { name: string; repetitions: number }[]): string[] {
+  return runs.filter((r) => r.repetitions < MIN_REPETITIONS_FOR_DIFFERENCE).map((r) => r.name);
+}
+
+/** A table cell's short form of the same. */
+export function cannotJudgeShort(reason: NoVerdictReason): string {
+  switch (reason) {
+    case "single-repetition":
+      return "no interval: one repetition";
+    case "no-samples":
+      return "no interval: no requests";
+    case "no-latency":
+      return "no latency";
+  }
+}
+
+/** What to do about runs measured once, naming them when there is one. */
+function rerunAdvice(singleRepetitionRuns: readonly string[]): string {
+  const [only] = singleRepetitionRuns;
+  if (singleRepetitionRuns.length === 1 && only !== undefined)
+    return `Run “${only}” again with ${RECOMMENDED_REPETITIONS} or more repetitions.`;
+  if (singleRepetitionRuns.length > 1) return `Run them again with ${RECOMMENDED_REPETITIONS} or more repetitions.`;
+  return REPETITIONS_ADVICE;
+}
+
+/** The reason in full, naming the runs measured once, with what to do about it. */
+export function cannotJudgeExplanation(reason: NoVerdictReason, singleRepetitionRuns: readonly string[]): string {
+  const sentence = cannotJudgeText(reason).replace(/^./, (c) => c.toUpperCase());
+  if (reason !== "single-repetition") return `${sentence}.`;
+  const names = singleRepetitionRuns.map((n) => `“${n}”`).join(" and ");
+  const who = names ? ` (${names} ${singleRepetitionRuns.length === 1 ? "was" : "were"} measured once)` : "";
+  return (
+    `${sentence}${who}: a single run's interval covers the sampling of its requests only, not how far the next run ` +
+    `of the same spec would land, so the interval of the difference would call run-to-run noise real. ${rerunAdvice(singleRepetitionRuns)}`
+  );
+}
+
+/** "regressed" etc. as a reader expects them; without a verdict, why there is none. */
+export function verdictLabel(verdict: string | null, reason: NoVerdictReason | null = null): string {
   switch (verdict) {
     case "regressed":
       return "regressed";
@@ -63,6 +116,6 @@ export function verdictLabel(verdict: string | null): string {
     case "not comparable":
       return "not comparable";
     default:
-      return "not enough data";
+      return reason === "single-repetition" ? "cannot judge: one repetition" : "not enough data";
   }
 }

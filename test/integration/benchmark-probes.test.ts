@@ -12,7 +12,15 @@ import { processesMentioning } from "./processes";
 const noBpftrace = async () => ({ available: false as const, reason: "bpftrace is not installed (not found on PATH)" });
 
 async function queuedRun(probes: string[]) {
-  const spec = runSpecSchema.parse({ mesh: "baseline", rate: 200, connections: 2, durationSeconds: 3, warmupSeconds: 1, probes });
+  const spec = runSpecSchema.parse({
+    mesh: "baseline",
+    rate: 200,
+    connections: 2,
+    durationSeconds: 3,
+    warmupSeconds: 1,
+    repetitions: 1,
+    probes,
+  });
   return db.benchmarkRun.create({ data: { name: `probes ${probes.join(",")}`, mesh: spec.mesh, spec } });
 }
 

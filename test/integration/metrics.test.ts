@@ -37,7 +37,15 @@ describe("live metrics through a real Prometheus", () => {
     const admin = callerFor(sessionFor(await createUser("ADMIN")));
     const { id } = await admin.runs.create({
       name: "metrics",
-      spec: { mesh: "nginx", rate: RATE, connections: 4, durationSeconds: 8, warmupSeconds: 1, payloadBytes: 256 },
+      spec: {
+        mesh: "nginx",
+        rate: RATE,
+        connections: 4,
+        durationSeconds: 8,
+        warmupSeconds: 1,
+        payloadBytes: 256,
+        repetitions: 1,
+      },
     });
 
     // While it runs: the catalog's request rate is there and near the target.

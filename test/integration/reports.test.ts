@@ -229,8 +229,10 @@ describe("comparison reports of real local runs", () => {
     await adminCaller.compare.setBaseline({ runId: baseId, baseline: true });
     expect((await callerFor(sessionFor(viewer)).compare.runStatus({ runId: baseId })).isProfileBaseline).toBe(true);
 
-    // Later "baseline"-profile runs made from the baseline's real stored results: one identical, one with every latency ×10.
-    const copy = async (name: string, fromId: string, slowdown = 1) => {
+    // Later "baseline"-profile runs made from the baseline's real stored results: one identical, one
+    // with every latency 1 s longer. A shift, not a factor: scaling would scale the two repetitions'
+    // spread with it, and with two repetitions the interval of the difference is rightly wide.
+    const copy = async (name: string, fromId: string, addedUs = 0) => {
       const from = await db.benchmarkRun.findUniqueOrThrow({ where: { id: fromId }, include: { results: true } });
       const base = await db.benchmarkRun.findUniqueOrThrow({ where: { id: baseId } });
       const run = await db.benchmarkRun.create({
@@ -247,13 +249,13 @@ describe("comparison reports of real local runs", () => {
       for (const r of from.results) {
         const { id: _id, runId: _runId, ...rest } = r;
         let histogram = rest.histogram;
-        if (slowdown !== 1) {
+        if (addedUs !== 0) {
           const grid = bucketGrid([histogramFromBytes(r.histogram)]);
           const slower = createLatencyHistogram();
           const cumulative = grid.cumulative[0] ?? new Float64Array();
           grid.values.forEach((value, j) => {
             const count = (cumulative[j] ?? 0) - (j > 0 ? (cumulative[j - 1] ?? 0) : 0);
-            if (count > 0) slower.recordValueWithCount(Math.round(value * slowdown), count);
+            if (count > 0) slower.recordValueWithCount(Math.round(value + addedUs), count);
           });
           histogram = Buffer.from(encodeHistogram(slower), "base64");
         }
@@ -271,9 +273,7 @@ describe("comparison reports of real local runs", () => {
       return run.id;
     };
     const same = await copy("it-report later same", baseId);
-    // 10×, not 3×: with two real 3 s repetitions one hiccup can widen the baseline's p99 interval
-    // enough that a 3× slowdown is still inside the noise (seen once in five runs).
-    const slower = await copy("it-report later slower", baseId, 10);
+    const slower = await copy("it-report later slower", baseId, 1_000_000);
     const status = (runId: string) => callerFor(sessionFor(viewer)).compare.runStatus({ runId });
     expect((await status(same)).regression?.verdict).toBe("no change");
     const slow = await status(slower);

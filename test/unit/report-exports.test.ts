@@ -65,6 +65,12 @@ describe("comparison exports", () => {
     expect(Number(col("p50_overhead_us"))).toBeCloseTo(comparison.runs[1]?.overhead?.p50?.absoluteUs ?? Number.NaN, 6);
     // one repetition: no interval for the rate, so the cells are empty, not 0
     expect(col("achieved_qps_ci_low")).toBe("");
+    // nor for the difference from the baseline, and the row says why
+    expect(col("p50_overhead_ci_low_us")).toBe("");
+    expect(col("p99_overhead_pct_ci_high")).toBe("");
+    expect(col("p99_overhead_ci_unavailable")).toBe("single-repetition");
+    const baseCells = (lines[1] ?? "").replace(/^r-base,"[^"]*",/, "r-base,NAME,").split(",");
+    expect(baseCells[header.indexOf("p99_overhead_ci_unavailable")]).toBe("");
     // a proxy's CPU was not measured: the proxy CPU per request is unknown, not "0"
     expect(col("proxy_cpu_us_per_request")).toBe("");
   });
@@ -76,6 +82,8 @@ describe("comparison exports", () => {
     const runs = json.runs as { [k: string]: JsonValue }[];
     expect(runs.map((r) => r.id)).toEqual(["r-base", "r-nginx"]);
     expect(runs[0]?.createdAt).toBe("2026-11-02T08:00:00.000Z");
+    const overhead = runs[1]?.overhead as { [k: string]: { [k: string]: JsonValue } };
+    expect(overhead.p99).toMatchObject({ absoluteCi: null, percentCi: null, ciUnavailable: "single-repetition" });
   });
 });
 

@@ -13,7 +13,8 @@ describe("run spec validation", () => {
       durationSeconds: 10,
       warmupSeconds: 2,
       payloadBytes: 1024,
-      repetitions: 1,
+      // three: with one, no difference from another run can be judged
+      repetitions: 3,
     });
     expect(repetitionSeconds(spec)).toBe(12);
   });

@@ -10,6 +10,7 @@ import {
 import { createLatencyHistogram, recordLatencyUs } from "~/core/histogram";
 import { type RunSpec, runSpecSchema } from "~/core/spec";
 import { sampleNormal, seededRng } from "~/core/stats";
+import { noVerdictReason, verdictFor } from "~/core/verdict";
 import { comparisonWarnings, loadGeneratorOf, type WarningRun } from "~/core/warnings";
 
 function spec(extra: Partial<RunSpec> = {}): RunSpec {
@@ -97,7 +98,14 @@ describe("comparison warnings", () => {
     ]);
     expect(w.map((x) => x.code)).toEqual(["spec-missing", "errors", "single-repetition"]);
     expect(w[1]?.message).toContain("30 failed request(s) (1.00%: http_503 20, timeout 10)");
-    expect(w[2]?.severity).toBe("info");
+    // next to other runs, one repetition means no difference with it can be judged
+    expect(w[2]?.severity).toBe("warning");
+    expect(w[2]?.message).toContain("no difference between it and another run can be judged");
+    expect(w[2]?.message).toContain("Run it with 3 or more repetitions.");
+    // alone (a run report) it is a note on the run's own intervals
+    const alone = comparisonWarnings([wrun("b", { repetitions: 1 })]);
+    expect(alone.map((x) => [x.code, x.severity])).toEqual([["single-repetition", "info"]]);
+    expect(alone[0]?.message).not.toContain("judged");
   });
 });
 
@@ -216,6 +224,59 @@ describe("buildComparison", () => {
     expect(c.warnings.map((w) => w.code)).toEqual(["few-samples", "single-repetition"]);
   });
 
+  it("gives a difference involving a single-repetition run no interval and a stated reason, at every percentile", () => {
+    // 30% slower, and still not called slower: one repetition cannot show run-to-run variation.
+    for (const [runReps, baseReps] of [
+      [1, 3],
+      [3, 1],
+      [1, 1],
+    ]) {
+      const c = buildComparison([runInput("base-1", "baseline", 1, baseReps), runInput("nginx-1", "nginx", 1.3, runReps)], {
+        iterations: 300,
+      });
+      const proxy = c.runs[1];
+      for (const k of ["p50", "p99", "p999"] as const) {
+        const o = proxy?.overhead?.[k];
+        expect(o?.absoluteUs).toBeGreaterThan(0);
+        expect(o?.absoluteCi).toBeNull();
+        expect(o?.percentCi).toBeNull();
+        expect(o?.ciUnavailable).toBe("single-repetition");
+        expect(verdictFor(o ?? null)).toBeNull();
+        expect(noVerdictReason(o ?? null)).toBe("single-repetition");
+      }
+      // each run's own (sampling) interval stays
+      expect(proxy?.latency.p50.ci).not.toBeNull();
+      expect(c.warnings.find((w) => w.code === "single-repetition")?.severity).toBe("warning");
+    }
+  });
+
+  it("gives runs of three repetitions an interval of the difference that holds the difference", () => {
+    const c = buildComparison([runInput("base-1", "baseline", 1, 3), runInput("nginx-1", "nginx", 1.3, 3)], { iterations: 300 });
+    const o = c.runs[1]?.overhead?.p99;
+    expect(o?.ciUnavailable).toBeNull();
+    expect(o?.absoluteCi?.lo).toBeLessThan(o?.absoluteUs ?? 0);
+    expect(o?.absoluteCi?.hi).toBeGreaterThan(o?.absoluteUs ?? 0);
+    expect(o?.percentCi?.lo).toBeLessThan(o?.percent ?? 0);
+    expect(verdictFor(o ?? null)).toBe("regressed");
+  });
+
+  it("never calls a single-repetition run regressed or improved against its baseline, and says why", () => {
+    const base = runInput("base-a", "nginx", 1.3, 3);
+    for (const [run, baseline] of [
+      [runInput("slow-once", "nginx", 2, 1), base],
+      [runInput("slow-thrice", "nginx", 2, 3), runInput("base-once", "nginx", 1.3, 1)],
+    ] as const) {
+      const r = regression({ ...run, spec: base.spec }, { ...baseline, spec: base.spec }, { iterations: 300 });
+      expect(r.change?.percent).toBeGreaterThan(30);
+      expect(r.change?.absoluteCi).toBeNull();
+      expect(r.verdict).toBeNull();
+      expect(r.noVerdictReason).toBe("single-repetition");
+    }
+    const judged = regression(runInput("slow-thrice", "nginx", 2, 3), base, { iterations: 300 });
+    expect(judged.verdict).toBe("regressed");
+    expect(judged.noVerdictReason).toBeNull();
+  });
+
   it("judges a regression against a profile baseline, and refuses to judge runs with different specs", () => {
     const base = runInput("base-a", "nginx", 1.3);
     const same = runInput("same-b", "nginx", 1.3);
@@ -228,6 +289,7 @@ describe("buildComparison", () => {
     const other = { ...runInput("other-d", "nginx", 1.3), spec: spec({ mesh: "nginx", rate: 500 }) };
     const nc = regression(other, base, { iterations: 500 });
     expect(nc.verdict).toBe("not comparable");
+    expect(nc.noVerdictReason).toBeNull();
     expect(nc.differences).toEqual(["Load"]);
   });
 

@@ -26,7 +26,7 @@ import {
   tailSamples,
   valueAtRank,
 } from "~/core/stats";
-import { verdictFor } from "~/core/verdict";
+import { noVerdictReason, verdictFor } from "~/core/verdict";
 
 /** Log-normal latencies (µs): a realistic right-skewed shape with known quantiles. */
 const MU = Math.log(800);
@@ -169,7 +169,8 @@ describe("bootstrap confidence intervals", () => {
       // and they are not uselessly wide: a p99 from tens of thousands of requests is known to a few %
       const meanWidth = widths.reduce((a, b) => a + b, 0) / widths.length;
       expect(meanWidth).toBeLessThan(0.15);
-    });
+      // 200 seeded bootstraps: seconds alone, several times that on a shared, busy machine.
+    }, 60_000);
   }
 
   for (const repetitions of [2, 3, 5]) {
@@ -199,30 +200,83 @@ describe("bootstrap confidence intervals", () => {
   });
 });
 
+const side = (value: number | null, replicates: number[] | null, repetitions = 3) => ({
+  value,
+  replicates: replicates ? Float64Array.from(replicates) : null,
+  repetitions,
+});
+
+/** Unbiased sample variance. */
+function variance(values: number[]): number {
+  const m = values.reduce((a, b) => a + b, 0) / values.length;
+  return values.reduce((a, b) => a + (b - m) ** 2, 0) / (values.length - 1);
+}
+
 describe("overhead against a baseline", () => {
-  it("is run minus baseline, in µs and %, with the interval of the paired replicates", () => {
-    const run = Float64Array.from({ length: 1000 }, (_, i) => 1500 + (i % 100));
-    const base = Float64Array.from({ length: 1000 }, () => 1000);
-    const o = overhead(1550, 1000, run, base);
+  it("is run minus baseline, in µs and %, with point ± t · SE over both runs' variances (Welch)", () => {
+    const runReplicates = Array.from({ length: 1000 }, (_, i) => 1500 + (i % 100));
+    const o = overhead(side(1550, runReplicates, 3), side(1000, Array(1000).fill(1000), 3));
     expect(o?.absoluteUs).toBe(550);
     expect(o?.percent).toBeCloseTo(55, 10);
-    expect(o?.absoluteCi?.lo).toBeGreaterThanOrEqual(500);
-    expect(o?.absoluteCi?.hi).toBeLessThanOrEqual(599);
-    expect(o?.percentCi?.lo).toBeCloseTo((o?.absoluteCi?.lo ?? 0) / 10, 6);
+    expect(o?.ciUnavailable).toBeNull();
+    // Only the run varies: its variance × 3/2 (three repetitions), two degrees of freedom, t = 4.303.
+    const half = 4.303 * Math.sqrt(variance(runReplicates) * 1.5);
+    expect(o?.absoluteCi?.lo).toBeCloseTo(550 - half, 6);
+    expect(o?.absoluteCi?.hi).toBeCloseTo(550 + half, 6);
+    expect(o?.percentCi?.lo).toBeCloseTo((550 - half) / 10, 6);
     expect(verdictFor(o)).toBe("regressed");
+    expect(noVerdictReason(o)).toBeNull();
+  });
+
+  it("pools two varying runs with Welch–Satterthwaite degrees of freedom", () => {
+    const a = Array.from({ length: 400 }, (_, i) => 1000 + (i % 40));
+    const b = Array.from({ length: 400 }, (_, i) => 900 + (i % 20));
+    const o = overhead(side(1020, a, 4), side(910, b, 3));
+    const va = (variance(a) * 4) / 3;
+    const vb = (variance(b) * 3) / 2;
+    const df = Math.floor((va + vb) ** 2 / (va ** 2 / 3 + vb ** 2 / 2));
+    const t = [12.706, 4.303, 3.182, 2.776, 2.571][df - 1] ?? Number.NaN;
+    expect(o?.absoluteCi?.hi).toBeCloseTo(110 + t * Math.sqrt(va + vb), 6);
+  });
+
+  it("gives a difference involving a single-repetition run no interval, a reason and no verdict", () => {
+    // Replicates this far apart would read "regressed" if they were allowed to speak for the run.
+    const narrow = Array.from({ length: 500 }, (_, i) => 1500 + (i % 5));
+    const base = Array.from({ length: 500 }, (_, i) => 1000 + (i % 5));
+    for (const [runReps, baseReps] of [
+      [1, 3],
+      [3, 1],
+      [1, 1],
+    ] as const) {
+      const o = overhead(side(1502, narrow, runReps), side(1002, base, baseReps));
+      expect(o).toEqual({
+        absoluteUs: 500,
+        percent: (500 / 1002) * 100,
+        absoluteCi: null,
+        percentCi: null,
+        ciUnavailable: "single-repetition",
+      });
+      expect(verdictFor(o)).toBeNull();
+      expect(noVerdictReason(o)).toBe("single-repetition");
+    }
+    expect(overhead(side(1502, narrow, 2), side(1002, base, 2))?.absoluteCi).not.toBeNull();
   });
 
   it("handles a faster run, an overlapping interval, a zero baseline and missing figures", () => {
-    const a = Float64Array.from([900, 950, 1000, 1050]);
-    const b = Float64Array.from([1000, 1000, 1000, 1000]);
-    expect(verdictFor(overhead(980, 1000, a, b))).toBe("no change");
-    const faster = overhead(700, 1000, Float64Array.from([690, 700, 710]), Float64Array.from([1000, 990, 1010]));
+    expect(verdictFor(overhead(side(980, [900, 950, 1000, 1050]), side(1000, [1000, 1000, 1000, 1000])))).toBe("no change");
+    const faster = overhead(side(700, [690, 700, 710]), side(1000, [1000, 990, 1010]));
     expect(faster?.absoluteUs).toBe(-300);
     expect(faster?.percent).toBe(-30);
     expect(verdictFor(faster)).toBe("improved");
-    expect(overhead(10, 0, null, null)).toEqual({ absoluteUs: 10, percent: null, absoluteCi: null, percentCi: null });
-    expect(overhead(null, 1000, null, null)).toBeNull();
-    expect(verdictFor(overhead(10, 5, null, null))).toBeNull();
+    const zero = overhead(side(10, [9, 10, 11]), side(0, [0, 0, 0]));
+    expect(zero?.percent).toBeNull();
+    expect(zero?.percentCi).toBeNull();
+    expect(zero?.absoluteCi).not.toBeNull();
+    expect(overhead(side(null, null), side(1000, [1000, 1000]))).toBeNull();
+    expect(noVerdictReason(null)).toBe("no-latency");
+    const unsampled = overhead(side(10, null), side(5, null));
+    expect(unsampled?.ciUnavailable).toBe("no-samples");
+    expect(verdictFor(unsampled)).toBeNull();
   });
 
   it("finds a real 10% p99 slowdown between two simulated runs and none between two equal ones", () => {
@@ -237,18 +291,44 @@ describe("overhead against a baseline", () => {
     const b = runStatistics(base, { seed: 1 });
     const s = runStatistics(same, { seed: 2 });
     const w = runStatistics(slower, { seed: 3 });
-    const vs = (x: typeof b) =>
-      overhead(
-        x.stats.latency.p99.value,
-        b.stats.latency.p99.value,
-        x.replicates?.percentiles.p99 ?? null,
-        b.replicates?.percentiles.p99 ?? null,
-      );
-    expect(verdictFor(vs(s))).toBe("no change");
-    const slow = vs(w);
+    const at = (x: typeof b) => ({
+      value: x.stats.latency.p99.value,
+      replicates: x.replicates?.percentiles.p99 ?? null,
+      repetitions: x.replicates?.repetitions ?? 0,
+    });
+    expect(verdictFor(overhead(at(s), at(b)))).toBe("no change");
+    const slow = overhead(at(w), at(b));
     expect(verdictFor(slow)).toBe("regressed");
     expect(slow?.percent).toBeGreaterThan(5);
     expect(slow?.percent).toBeLessThan(15);
+  });
+
+  it("calls identical specs different about as rarely as 95% promises, when runs vary from run to run", () => {
+    // Each repetition lands at its own level (±6%, far more than the sampling of its 2,000
+    // requests), as a busy machine makes it; requests vary around that level.
+    let seed = 1000;
+    const simulatedRun = (repetitions: number) => {
+      const reps = Array.from({ length: repetitions }, () => {
+        const rng = seededRng(seed++);
+        const repLevel = Math.exp(0.06 * sampleNormal(rng));
+        const h = createLatencyHistogram();
+        for (let i = 0; i < 2000; i++) recordLatencyUs(h, repLevel * Math.exp(MU + SIGMA * sampleNormal(rng)));
+        return { histogram: h, actualQps: 1000 };
+      });
+      const r = runStatistics(reps, { seed: seed++, iterations: 300 });
+      return { value: r.stats.latency.p50.value, replicates: r.replicates?.percentiles.p50 ?? null, repetitions };
+    };
+    const calledDifferent = (repetitions: number, pairs: number) => {
+      let different = 0;
+      for (let i = 0; i < pairs; i++) {
+        const v = verdictFor(overhead(simulatedRun(repetitions), simulatedRun(repetitions)));
+        if (v === "regressed" || v === "improved") different++;
+      }
+      return different;
+    };
+    expect(calledDifferent(3, 30)).toBeLessThanOrEqual(3);
+    // One repetition: never a verdict, so never a false one.
+    expect(calledDifferent(1, 5)).toBe(0);
   });
 
   it("percentile intervals ignore non-finite replicates", () => {

@@ -1,5 +1,8 @@
 import type { BestMetric, ComparedRun, Comparison } from "~/core/compare";
 import {
+  cannotJudgeExplanation,
+  cannotJudgeShort,
+  cannotJudgeText,
   formatCores,
   formatLatencyCi,
   formatPercentile,
@@ -8,11 +11,20 @@ import {
   formatSignedLatencyUs,
   formatSignedPercent,
   formatSignedPercentCi,
+  measuredOnce,
   PERCENTILE_LABELS,
+  REPETITIONS_ADVICE,
 } from "~/core/format/compare";
 import { componentColors, runColor } from "~/core/format/palette";
 import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
-import { KEY_PERCENTILE_NAMES, type KeyPercentile, MIN_TAIL_SAMPLES, verdictFor } from "~/core/verdict";
+import {
+  KEY_PERCENTILE_NAMES,
+  type KeyPercentile,
+  MIN_REPETITIONS_FOR_DIFFERENCE,
+  MIN_TAIL_SAMPLES,
+  noVerdictReason,
+  verdictFor,
+} from "~/core/verdict";
 import type { ReportEnvironment } from "./environment";
 import { html, type Part, type SafeHtml, unsafeRaw } from "./html-template";
 import { percentileBarsChart, probeHistogramsChart, spectrumChart, stackedBarsChart, throughputChart } from "./svg-charts";
@@ -96,6 +108,7 @@ ul.warnings li.info { border-color: #0969da; background: #f0f6ff; }
 li.info .tag { background: #0969da; }
 .verdict-regressed { color: #cf222e; font-weight: bold; }
 .verdict-improved { color: #1a7f37; font-weight: bold; }
+.unjudged { border-left: 4px solid #9a6700; padding-left: 8px; }
 `;
 
 const UTC_FORMAT = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium" });
@@ -126,8 +139,9 @@ function overheadCell(run: ComparedRun, key: KeyPercentile): SafeHtml {
   const o = run.overhead?.[key] ?? null;
   if (!o) return html`<td class="num">${MISSING}</td>`;
   const verdict = verdictFor(o);
-  const cls = verdict === "regressed" ? "verdict-regressed" : verdict === "improved" ? "verdict-improved" : "";
-  return html`<td class="num"><span class="${cls}">${formatSignedLatencyUs(o.absoluteUs)}</span> (${formatSignedPercent(o.percent)})<span class="ci">${o.absoluteCi ? formatSignedLatencyCi(o.absoluteCi) : ""}</span></td>`;
+  const reason = noVerdictReason(o);
+  const cls = verdict === "regressed" ? "verdict-regressed" : verdict === "improved" ? "verdict-improved" : reason ? "muted" : "";
+  return html`<td class="num"><span class="${cls}">${formatSignedLatencyUs(o.absoluteUs)}</span> (${formatSignedPercent(o.percent)})<span class="ci">${o.absoluteCi ? formatSignedLatencyCi(o.absoluteCi) : reason ? cannotJudgeShort(reason) : ""}</span></td>`;
 }
 
 /** One sentence per run against the baseline: the answer to "what did it cost?". */
@@ -135,6 +149,11 @@ function headlineSentence(run: ComparedRun, baseline: ComparedRun): SafeHtml {
   const p99 = run.overhead?.p99 ?? null;
   const p50 = run.overhead?.p50 ?? null;
   if (!p99) return html`<p><b>${run.name}</b>: no latency to compare with <b>${baseline.name}</b>.</p>`;
+  const reason = noVerdictReason(p99);
+  if (reason) {
+    const p50Point = p50 ? html` At p50: ${formatSignedLatencyUs(p50.absoluteUs)} (${formatSignedPercent(p50.percent)}).` : "";
+    return html`<p class="unjudged"><b>${run.name}</b> at p99: ${formatSignedLatencyUs(p99.absoluteUs)} (${formatSignedPercent(p99.percent)}) against <b>${baseline.name}</b>.${p50Point} ${cannotJudgeExplanation(reason, measuredOnce([run, baseline]))}</p>`;
+  }
   const verdict = verdictFor(p99);
   const ci = p99.absoluteCi ? html`, 95% CI ${formatSignedLatencyCi(p99.absoluteCi)}` : "";
   const p50Text = p50
@@ -164,7 +183,7 @@ function summarySection(input: ReportDocumentInput, sections: ReportSection[]): 
 <p class="meta">Generated ${formatUtc(input.generatedAt)}${input.generatedBy ? html` by ${input.generatedBy}` : ""} · ${c.runs.length} run${c.runs.length === 1 ? "" : "s"}${input.reportId ? html` · report ${input.reportId}` : ""}</p>
 ${
   baseline && others.length > 0
-    ? html`<div class="headline">${others.map((r) => headlineSentence(r, baseline))}<p class="note">Overheads are against <b>${baseline.name}</b>; intervals are 95% bootstrap confidence intervals (section ${sections.findIndex((s) => s.id === "methodology") + 1}).</p></div>`
+    ? html`<div class="headline">${others.map((r) => headlineSentence(r, baseline))}<p class="note">Overheads are against <b>${baseline.name}</b>; the interval of a difference is a 95% interval that includes run-to-run variation, so it needs ${MIN_REPETITIONS_FOR_DIFFERENCE} or more repetitions of both runs (section ${sections.findIndex((s) => s.id === "methodology") + 1}).</p></div>`
     : ""
 }
 ${
@@ -182,7 +201,7 @@ ${c.runs.map(
 )}
 </tbody>
 </table>
-<p class="note">Second line: 95% confidence interval. Bold on green: best value. † fewer than ${MIN_TAIL_SAMPLES} requests above this percentile.</p>
+<p class="note">Second line of a percentile: that run's own 95% sampling interval (over its requests only when it has one repetition). Second line of the difference: its 95% interval, or why it has none. Bold on green: best value. † fewer than ${MIN_TAIL_SAMPLES} requests above this percentile.</p>
 <h3>Runs</h3>
 <table>
 <thead><tr><th>Run</th><th>Profile</th><th>Load</th><th class="num">Repetitions</th><th>Finished</th><th>Run id</th></tr></thead>
@@ -256,10 +275,11 @@ ${closedLoop ? html`<p><b>Closed loop at maximum throughput.</b> Each connection
 <p>Every request's latency goes into an HDR histogram (1 µs to 1 hour, 3 significant digits, so any value is within 0.1%). Histograms are stored whole. The repetitions of a run are merged by adding their histograms; percentiles are never averaged. Each figure in this report is recomputed from those histograms.</p>
 <h3>Confidence intervals</h3>
 <p>Intervals are 95% bootstrap intervals from ${formatCount(c.bootstrapIterations)} seeded resamples (the same figures every time a report is generated). The bootstrap has two stages, matching how the data was taken: repetitions are resampled with replacement (run-to-run variation), then requests are resampled from the pooled histogram of the chosen repetitions (sampling error). The second stage is exact without drawing the requests one by one: the k-th smallest of N resampled requests is the histogram's value at a Beta(k, N − k + 1) distributed quantile.</p>
-<p>With one repetition an interval reflects only the sampling of requests, not run-to-run variation. With several it is conservative (slightly too wide rather than too narrow). Throughput intervals need at least two repetitions: the bootstrap gives the standard error of the mean rate and the interval uses Student's t, so with few repetitions it is honestly wide.</p>
+<p>A run's own interval with one repetition reflects only the sampling of its requests, not run-to-run variation; with several it also covers the variation between its repetitions. Throughput intervals need at least two repetitions: the bootstrap gives the standard error of the mean rate and the interval uses Student's t, so with few repetitions it is honestly wide.</p>
 <p>A percentile with fewer than ${MIN_TAIL_SAMPLES} requests above it (marked †) rests on a handful of requests; its interval may not cover the true value as often as claimed.</p>
 <h3>Overhead against the baseline</h3>
-<p>Overhead is the run's percentile minus the baseline's, in absolute time and as a percentage of the baseline. Its interval comes from pairing the two runs' independent bootstrap resamples. A difference whose whole interval lies above zero is a regression (slower), below zero an improvement; an interval that contains zero means the data cannot tell the runs apart.</p>
+<p>Overhead is the run's percentile minus the baseline's, in absolute time and as a percentage of the baseline. Two runs of the same spec differ by more than the sampling of their requests (the machine, the processes' start-up and placement change from run to run), so the interval of a difference must include run-to-run variation. It is point ± t · SE: the standard error from both runs' independent bootstrap resamples, each corrected for its few repetitions, and Student's t with Welch–Satterthwaite degrees of freedom; with few repetitions it is honestly wide. A run with a single repetition has no measure of run-to-run variation, so a difference involving it gets no interval and no verdict: ${cannotJudgeText("single-repetition")}. ${REPETITIONS_ADVICE}</p>
+<p>A difference whose whole interval lies above zero is a regression (slower), below zero an improvement; an interval that contains zero means the data cannot tell the runs apart.</p>
 <h3>Resources</h3>
 <p>CPU is the mean number of cores each process used during the measured window, and memory its peak resident set, both read from the process's /proc entries several times a second (local backend). CPU per request is all processes' CPU time divided by the requests completed. A figure that could not be measured is shown as “${MISSING}”, never as zero.</p>
 </section>`;
@@ -271,7 +291,7 @@ function resultsSection(input: ReportDocumentInput, sections: ReportSection[]): 
   const allPercentiles = c.runs[0]?.percentiles.map((p) => p.percentile) ?? [];
   return html`<section id="results">
 ${sectionHeading(sections, "results")}
-<h3>Latency with 95% confidence intervals</h3>
+<h3>Latency with each run's own 95% interval</h3>
 <table>
 <thead><tr><th>Run</th>${KEY_PERCENTILE_NAMES.map((k) => html`<th class="num">${PERCENTILE_LABELS[k]}</th>`)}<th class="num">mean</th><th class="num">max</th><th class="num">requests</th></tr></thead>
 <tbody>${c.runs.map(
@@ -294,7 +314,7 @@ ${
             })}</tr>`,
         )}</tbody>
 </table>
-<p class="note">Red: the whole interval is above zero (slower than the baseline). Green: below zero (faster).</p>`
+<p class="note">Red: the whole interval is above zero (slower than the baseline). Green: below zero (faster). No interval with a single-repetition run: ${cannotJudgeText("single-repetition")}.</p>`
     : ""
 }
 <h3>Percentile spectrum</h3>
@@ -337,7 +357,7 @@ ${sectionHeading(sections, "charts")}
 <figure>${spectrumChart(c.runs.map((r, i) => ({ name: r.name, color: runColor(i), points: r.spectrum })))}
 <figcaption>Latency by percentile, merged over repetitions. The axis is logarithmic in the tail: each step to the right is ten times rarer. Lines end where the data runs out.</figcaption></figure>
 <figure>${percentileBarsChart(c.runs.map((r, i) => ({ name: r.name, color: runColor(i), latency: r.latency })))}
-<figcaption>p50, p99 and p99.9, each on its own scale, with 95% confidence intervals.</figcaption></figure>
+<figcaption>p50, p99 and p99.9, each on its own scale, with each run's own 95% interval (a difference between runs is judged in the results section, not by overlapping whiskers).</figcaption></figure>
 <figure>${throughputChart(c.runs.map((r, i) => ({ name: r.name, color: runColor(i), requested: r.requestedQps, achieved: r.throughput })))}
 <figcaption>Throughput achieved against the rate requested. A fixed-rate run that falls short could not keep up.</figcaption></figure>
 </section>`;

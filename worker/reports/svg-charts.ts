@@ -181,7 +181,7 @@ ${rows.map((r, i) => barWithWhisker(x, top + i * rowH + rowH / 2, 14, r.latency[
   return svg(WIDTH, height, "p50, p99 and p99.9 with 95% confidence intervals", [
     rowLabels(rows, top, rowH),
     panels,
-    html`<text x="${WIDTH - 4}" y="${height - 4}" text-anchor="end" fill="${MUTED}">whiskers: 95% bootstrap confidence interval</text>`,
+    html`<text x="${WIDTH - 4}" y="${height - 4}" text-anchor="end" fill="${MUTED}">whiskers: each run's own 95% interval</text>`,
   ]);
 }
 
