@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureDatabase, migrate } from "~/server/db/migrate";
+import { aaRows } from "./aa/aa-section";
 import { apiSpeed } from "./api/api-speed";
 import { seedBenchDatabase } from "./api/seed";
 import { applyBenchEnv } from "./env";
@@ -91,6 +92,10 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
       }
     } else rows.push(...pendingReportRows());
     rows.push(...(await probeOverheadRows({ quick: args.quick, runDir, log })));
+  }
+  if (wants(args, "5")) {
+    log("section 5: A/A, identical runs compared pairwise");
+    rows.push(...(await aaRows({ quick: args.quick, runDir, log })));
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);

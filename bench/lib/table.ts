@@ -6,7 +6,7 @@ export type Verdict = "pass" | "miss" | "info" | `not measured: ${string}` | `er
 export type Unit = "us" | "rps" | "bytes" | "ms" | "fraction" | "count";
 
 export interface Row {
-  /** "1" load generator, "2" API, "3" storage, "4" reports and probes. */
+  /** "1" load generator, "2" API, "3" storage, "4" reports and probes, "5" A/A intervals. */
   section: string;
   figure: string;
   ours: string;

@@ -132,6 +132,7 @@ describe("bench environment and arguments", () => {
     expect(wants(a, "2")).toBe(false);
     expect(wants(parseArgs([]), "2")).toBe(true);
     expect(() => parseArgs(["--fast"])).toThrow(/unknown argument/);
-    expect(() => parseArgs(["--only=5"])).toThrow();
+    expect(wants(parseArgs(["--only=5"]), "5")).toBe(true);
+    expect(() => parseArgs(["--only=6"])).toThrow();
   });
 });
