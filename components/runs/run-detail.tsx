@@ -10,6 +10,7 @@ import type { LatencySummary } from "~/core/result";
 import { ACTIVE_STATUSES } from "~/core/run-status";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
+import { InterferencePanel } from "./interference-panel";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ProgressBar, StatusBadge } from "./status-badge";
 
@@ -184,6 +185,8 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
           </table>
         </div>
       )}
+
+      <InterferencePanel interference={run.interference} />
 
       <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} isAdmin={isAdmin} />
 

@@ -1,7 +1,7 @@
 import { db } from "~/server/db/client";
 import type { Backend, RunStatus } from "~/server/db/generated/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
-import { componentsColumn, errorsColumn, parseSpec, perSecondColumn } from "./json-columns";
+import { componentsColumn, errorsColumn, interferenceColumn, parseSpec, perSecondColumn } from "./json-columns";
 import { computeRunStatistics, type RunStatistics, statisticsColumn, statisticsCover } from "./statistics";
 
 /** The columns of a run the run page shows, with its creator's name (what the SQL below selects). */
@@ -24,6 +24,8 @@ export interface RunDetailRow {
   errorCount: number | null;
   /** BenchmarkRun.statistics, unparsed (statistics.ts). */
   statistics: unknown;
+  /** BenchmarkRun.interference, unparsed (json-columns.ts). */
+  interference: unknown;
   createdBy: { name: string | null; email: string } | null;
 }
 
@@ -56,7 +58,7 @@ async function loadRunDetailRows(id: string): Promise<{ run: RunDetailRow; resul
     db.$queryRaw<(Omit<RunDetailRow, "createdBy"> & { createdByName: string | null; createdByEmail: string | null })[]>`
       SELECT r."id", r."name", r."backend", r."mesh", r."spec", r."status", r."progress", r."phase", r."error",
              r."cancelRequestedAt", r."createdAt", r."startedAt", r."finishedAt", r."actualQps", r."requestCount",
-             r."errorCount", r."statistics", u."name" AS "createdByName", u."email" AS "createdByEmail"
+             r."errorCount", r."statistics", r."interference", u."name" AS "createdByName", u."email" AS "createdByEmail"
       FROM "BenchmarkRun" r LEFT JOIN "User" u ON u."id" = r."createdById"
       WHERE r."id" = ${id}`,
     // The histograms are the bulk of the rows: left unread when the run has statistics stored.
@@ -141,6 +143,7 @@ function runDetailView(run: RunDetailRow, results: readonly RunDetailResultField
     actualQps: run.actualQps,
     requestCount: run.requestCount,
     errorCount: run.errorCount,
+    interference: interferenceColumn.parse(run.interference),
     iterations: results.map((r) => ({
       iteration: r.iteration,
       requestedQps: r.requestedQps,

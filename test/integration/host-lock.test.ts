@@ -93,6 +93,9 @@ describe("one local benchmark per machine, and what else ran beside it", () => {
       expect(summary.top.map((p) => p.comm)).toContain(SPINNER_COMM);
       expect(summary.warning).toContain(SPINNER_COMM);
       expect(summary.placement.note).toMatch(/cores?: benchmark not/);
+      // The run page reads it through runs.get.
+      const detail = await caller.runs.get({ id: run.id });
+      expect(detail.interference?.byName.map((p) => p.comm)).toContain(SPINNER_COMM);
     } finally {
       spinner.kill("SIGKILL");
       await rm(dir, { recursive: true, force: true });
