@@ -263,8 +263,13 @@ describe("startNodeProbes against FakeKubernetesApi", () => {
 
   it("stops waiting at once when the run is cancelled", async () => {
     const controller = new AbortController();
-    const { api, options } = await cluster(() => (a, p) => a.setPodReady(ns, p.pod)); // never attaches
-    setTimeout(() => controller.abort(), 50);
+    // Every probe's Job is created and its pod ready, but bpftrace never attaches; the cancel comes
+    // then (not after a fixed delay, which a loaded machine could outrun before the Jobs exist).
+    let readyPods = 0;
+    const { api, options } = await cluster(() => (a, p) => {
+      a.setPodReady(ns, p.pod);
+      if (++readyPods === 4) setTimeout(() => controller.abort(), 20);
+    });
     const started = Date.now();
     const session = await startNodeProbes(options({ signal: controller.signal, attachTimeoutMs: 60_000 }));
     const results = await session.stop();
