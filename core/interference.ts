@@ -106,3 +106,31 @@ export function addInterference(a: RunInterference, b: RunInterference): RunInte
     placement: b.placement,
   };
 }
+
+/** One run of a comparison, with what ran beside it (null: a cluster run or one never measured). */
+export interface RunWithInterference {
+  name: string;
+  interference: RunInterference | null;
+}
+
+/**
+ * Warns when a comparison's runs were disturbed unequally: the CPU outside the benchmark plus
+ * steal differs between its quietest and its busiest run by more than the single-run warning's
+ * threshold, so part of their difference may be the machine's, not the meshes'.
+ */
+export function interferenceDisparity(runs: readonly RunWithInterference[]): string | null {
+  const measured = runs.flatMap((run) => {
+    if (!run.interference || run.interference.windowSeconds <= 0) return [];
+    const s = summarizeInterference(run.interference);
+    return [{ name: run.name, cores: s.outsideCores + (s.stealCores ?? 0) }];
+  });
+  if (measured.length < 2) return null;
+  const sorted = [...measured].sort((a, b) => a.cores - b.cores);
+  const quietest = sorted[0];
+  const busiest = sorted[sorted.length - 1];
+  if (!quietest || !busiest || busiest.cores - quietest.cores <= OUTSIDE_CORES_WARNING) return null;
+  return (
+    `These runs were disturbed unequally: ${busiest.cores.toFixed(2)} cores went to other processes or steal during ` +
+    `"${busiest.name}", ${quietest.cores.toFixed(2)} during "${quietest.name}". Part of their difference may be the machine's.`
+  );
+}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { addInterference, type RunInterference, summarizeInterference, unpinnedPlacement } from "~/core/interference";
+import {
+  addInterference,
+  interferenceDisparity,
+  type RunInterference,
+  summarizeInterference,
+  unpinnedPlacement,
+} from "~/core/interference";
 import {
   interferenceBetween,
   type MachineSnapshot,
@@ -116,5 +122,27 @@ describe("unpinnedPlacement", () => {
   it("says a machine with few cores cannot isolate the benchmark", () => {
     expect(unpinnedPlacement(2).note).toBe("2 cores: benchmark not isolated");
     expect(unpinnedPlacement(8)).toMatchObject({ isolated: false, note: "8 cores: benchmark not pinned, so not isolated" });
+  });
+});
+
+describe("interferenceDisparity", () => {
+  const run = (name: string, outsideCpuSeconds: number, stealSeconds: number | null = 0) => ({
+    name,
+    interference: { windowSeconds: 10, outsideCpuSeconds, stealSeconds, byName: [], placement: unpinnedPlacement(2) },
+  });
+
+  it("warns when the busiest run had much more going on beside it than the quietest", () => {
+    const warning = interferenceDisparity([run("quiet", 1), run("middle", 2), run("busy", 9)]);
+    expect(warning).toContain('0.90 cores went to other processes or steal during "busy"');
+    expect(warning).toContain('0.10 during "quiet"');
+  });
+
+  it("counts steal as disturbance too", () => {
+    expect(interferenceDisparity([run("a", 1, 0), run("b", 1, 5)])).toContain('during "b"');
+  });
+
+  it("is quiet for similar runs, and ignores runs without a measurement", () => {
+    expect(interferenceDisparity([run("a", 1), run("b", 2)])).toBeNull();
+    expect(interferenceDisparity([run("a", 1), { name: "cluster", interference: null }])).toBeNull();
   });
 });
