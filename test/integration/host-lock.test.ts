@@ -9,6 +9,7 @@ import type { RunSpecInput } from "~/core/spec";
 import { db } from "~/server/db/client";
 import { runQueue } from "~/server/queue/run-queue";
 import { interferenceColumn } from "~/server/runs/json-columns";
+import { tryLockHost } from "~/worker/backends/local/host-lock";
 import { type FaultWorker, startFaultWorker } from "./fault-worker";
 import { callerFor, createUser, sessionFor, waitFor } from "./helpers";
 
@@ -47,6 +48,37 @@ describe("one local benchmark per machine, and what else ran beside it", () => {
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
+  });
+
+  it("the host lock excludes a second holder, even in the same process, and dies with its holder", async () => {
+    const first = await tryLockHost("host-lock test");
+    expect(first).not.toBeNull();
+    expect(await tryLockHost("host-lock test")).toBeNull();
+    await first?.release();
+    const again = await tryLockHost("host-lock test");
+    expect(again).not.toBeNull();
+    await again?.release();
+
+    // A holder killed with SIGKILL releases nothing itself: its connection closing does.
+    const holder = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "-e",
+        'import("./worker/backends/local/host-lock.ts").then(async (m) => { console.log((await m.tryLockHost("host-lock test")) ? "locked" : "busy"); setInterval(() => {}, 1000); })',
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    holder.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    await waitFor("holder takes the lock", async () => out.includes("locked"), 30_000);
+    expect(await tryLockHost("host-lock test")).toBeNull();
+    holder.kill("SIGKILL");
+    const freed = await waitFor("lock freed by the holder's death", () => tryLockHost("host-lock test"), 30_000);
+    await freed.release();
   });
 
   it("two workers on one machine run two queued local runs one after the other", async () => {
