@@ -6,8 +6,10 @@ import { checkPaths, type HttpLoad, loadPaths } from "./http-load";
 import { deepCursor, keysetTiming } from "./keyset";
 import { loginCookie } from "./login";
 import { startApp } from "./next-app";
+import { runDetailVsBare } from "./run-detail-vs-bare";
 import { BENCH_USER, seedBenchDatabase } from "./seed";
 import { type EndpointSql, endpointSql } from "./sql-timing";
+import { finishedRunWithStoredStatistics } from "./stored-statistics";
 import { trpcBatchPath } from "./trpc-url";
 
 const SECTION = "2";
@@ -67,9 +69,12 @@ export async function apiSpeed(opts: ApiOptions): Promise<Row[]> {
   let sql: Map<string, EndpointSql>;
   let keysetRow: Row;
   let reuseRow: Row;
+  let storedRunId: string;
   try {
     seeded = await seedBenchDatabase(opts.databaseUrl, opts.log);
-    endpoints = dashboardEndpoints(seeded.detailIds, seeded.cursorIds);
+    // runs.get alone is measured against the bare handler (run-detail-vs-bare.ts), not raw SQL.
+    endpoints = dashboardEndpoints(seeded.detailIds, seeded.cursorIds).filter((e) => e.key !== "get");
+    storedRunId = await finishedRunWithStoredStatistics(opts.databaseUrl, seeded.detailIds);
     const deep = await deepCursor(opts.databaseUrl);
     const session = {
       user: { id: seeded.userId, email: BENCH_USER.email, role: "VIEWER" as const },
@@ -124,6 +129,19 @@ export async function apiSpeed(opts: ApiOptions): Promise<Row[]> {
       }
       rows.push(...endpointRows(e, sql.get(e.key), loads, seconds));
     }
+    rows.push(
+      ...(await runDetailVsBare({
+        section: SECTION,
+        appUrl: app.baseUrl,
+        cookie,
+        databaseUrl: opts.databaseUrl,
+        runId: storedRunId,
+        clients: CLIENTS,
+        seconds,
+        runDir: opts.runDir,
+        log: opts.log,
+      })),
+    );
   } catch (error) {
     rows.push(errorRow(SECTION, "Dashboard API under load", error));
   } finally {

@@ -44,7 +44,8 @@ async function snapshotBuild(repo: string, into: string): Promise<string> {
     });
     const after = await readFile(path.join(repo, ".next", "BUILD_ID"), "utf8").catch(() => "");
     if (before === after) {
-      for (const f of ["node_modules", "package.json", "next.config.ts", "tsconfig.json"]) {
+      // next.config.ts imports constants from server/http, so `next start` needs server/ beside it.
+      for (const f of ["node_modules", "package.json", "next.config.ts", "tsconfig.json", "server"]) {
         await symlink(path.join(repo, f), path.join(into, f));
       }
       return before.trim();
