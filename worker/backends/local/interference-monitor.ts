@@ -103,7 +103,9 @@ function descendantsOf(root: number, snapshot: MachineSnapshot): Set<number> {
 
 async function scanMachine(): Promise<MachineSnapshot> {
   const processes = new Map<string, ScannedProcess>();
-  for (const name of await readdir("/proc")) {
+  // Never rejects: the scan is started without waiting, and a failed one just finds nothing.
+  const names = await readdir("/proc").catch(() => [] as string[]);
+  for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
     const stat = await readStat(Number(name));
     if (!stat) continue;

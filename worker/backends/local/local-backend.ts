@@ -205,7 +205,7 @@ export class LocalBackend implements Backend {
       // A proxy that died mid-run turns the numbers into a list of errors: fail loudly instead.
       this.assertAllAlive(`during iteration ${iteration}`);
       const components: ComponentUsage[] = usage ? await usage : this.monitoredProcesses().map(unmeasured);
-      await this.addInterference(interference);
+      await this.recordNeighbours(interference);
       return {
         iteration,
         requestedQps: spec.mode === "fixed-rate" ? (spec.rate ?? null) : null,
@@ -225,7 +225,7 @@ export class LocalBackend implements Backend {
     }
   }
 
-  private async addInterference(measured: Promise<RunInterference | null> | null): Promise<void> {
+  private async recordNeighbours(measured: Promise<RunInterference | null> | null): Promise<void> {
     const window = await measured;
     if (!window) return;
     this.measuredInterference = this.measuredInterference ? addInterference(this.measuredInterference, window) : window;
