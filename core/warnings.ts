@@ -26,6 +26,7 @@ export type WarningCode =
   | "differs-warmup"
   | "differs-load-generator"
   | "differs-backend"
+  | "differs-interference"
   | "rate-shortfall"
   | "few-samples"
   | "errors"
