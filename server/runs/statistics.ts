@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type Histogram, mergeHistograms, percentileSpectrum, type SpectrumPoint, summarize } from "~/core/histogram";
-import type { LatencySummary } from "~/core/result";
+import { type LatencySummary, latencySummarySchema } from "~/core/result";
 
 /**
  * The run page's statistics: what it derives from the repetitions' histograms (the merged
@@ -40,17 +40,6 @@ export function computeRunStatistics(repetitions: readonly DecodedRepetition[], 
     iterations: ordered.map((r) => ({ iteration: r.iteration, summary: summarize(r.histogram) })),
   };
 }
-
-const latencySummarySchema = z.object({
-  minUs: z.number(),
-  meanUs: z.number(),
-  maxUs: z.number(),
-  p50Us: z.number(),
-  p75Us: z.number(),
-  p90Us: z.number(),
-  p99Us: z.number(),
-  p999Us: z.number(),
-}) satisfies z.ZodType<LatencySummary>;
 
 /**
  * BenchmarkRun.statistics as read back: anything that does not fit (another version, a hand-edited

@@ -1,9 +1,8 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunSpecInput } from "~/core/spec";
 import { db } from "~/server/db/client";
 import { runQueue } from "~/server/queue/run-queue";
-import { callerFor, createUser, sessionFor } from "./helpers";
+import { callerFor, createUser, expectCode, sessionFor } from "./helpers";
 
 const goodSpec = {
   mesh: "baseline",
@@ -15,16 +14,6 @@ const goodSpec = {
   payloadBytes: 256,
   repetitions: 1,
 } satisfies RunSpecInput;
-
-async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-  return error as TRPCError;
-}
 
 async function clearRuns() {
   await runQueue().obliterate({ force: true });
@@ -86,10 +75,10 @@ describe("runs API (tRPC against the real database and queue)", () => {
       { ...goodSpec, mesh: "istio" }, // needs the Kubernetes backend
     ];
     for (const spec of bad) {
-      const error = await expectTrpcError(caller.runs.create({ name: "bad", spec: spec as typeof goodSpec }), "BAD_REQUEST");
+      const error = await expectCode(caller.runs.create({ name: "bad", spec: spec as typeof goodSpec }), "BAD_REQUEST");
       expect(error.message.length).toBeGreaterThan(0);
     }
-    await expectTrpcError(caller.runs.create({ name: "   ", spec: goodSpec }), "BAD_REQUEST");
+    await expectCode(caller.runs.create({ name: "   ", spec: goodSpec }), "BAD_REQUEST");
     expect(await db.benchmarkRun.count()).toBe(0);
     expect(await runQueue().count()).toBe(0);
   });
@@ -101,11 +90,11 @@ describe("runs API (tRPC against the real database and queue)", () => {
       [sessionFor(viewer), "FORBIDDEN"],
     ] as const) {
       const caller = callerFor(session);
-      await expectTrpcError(caller.runs.create({ name: "sneaky", spec: goodSpec }), code);
-      await expectTrpcError(caller.runs.cancel({ id }), code);
+      await expectCode(caller.runs.create({ name: "sneaky", spec: goodSpec }), code);
+      await expectCode(caller.runs.cancel({ id }), code);
     }
-    await expectTrpcError(callerFor(null).runs.list({}), "UNAUTHORIZED");
-    await expectTrpcError(callerFor(null).runs.get({ id }), "UNAUTHORIZED");
+    await expectCode(callerFor(null).runs.list({}), "UNAUTHORIZED");
+    await expectCode(callerFor(null).runs.get({ id }), "UNAUTHORIZED");
     expect(await db.benchmarkRun.count()).toBe(1);
     expect((await db.benchmarkRun.findUniqueOrThrow({ where: { id } })).status).toBe("QUEUED");
   });
@@ -113,7 +102,7 @@ describe("runs API (tRPC against the real database and queue)", () => {
   it("checks the role in the database, not only in the session token", async () => {
     const demoted = await createUser("ADMIN");
     await db.user.update({ where: { id: demoted.id }, data: { role: "VIEWER" } });
-    await expectTrpcError(callerFor(sessionFor(demoted)).runs.create({ name: "x", spec: goodSpec }), "FORBIDDEN");
+    await expectCode(callerFor(sessionFor(demoted)).runs.create({ name: "x", spec: goodSpec }), "FORBIDDEN");
   });
 
   it("lets viewers read: list with paging and filters, get, not-found", async () => {
@@ -138,7 +127,7 @@ describe("runs API (tRPC against the real database and queue)", () => {
     expect(detail.spec?.mesh).toBe("nginx");
     expect(detail.summary).toBeNull(); // nothing measured yet: missing, not zero
     expect(detail.spectrum).toEqual([]);
-    await expectTrpcError(caller.runs.get({ id: "does-not-exist" }), "NOT_FOUND");
+    await expectCode(caller.runs.get({ id: "does-not-exist" }), "NOT_FOUND");
   });
 
   it("pages through every run exactly once, newest first, ties broken by id, with and without filters", async () => {
@@ -232,8 +221,8 @@ describe("runs API (tRPC against the real database and queue)", () => {
     const result = await caller.runs.cancel({ id });
     expect(result.status).toBe("CANCELLED");
     expect(await runQueue().getJob(id)).toBeUndefined();
-    await expectTrpcError(caller.runs.cancel({ id }), "CONFLICT");
-    await expectTrpcError(caller.runs.cancel({ id: "nope" }), "NOT_FOUND");
+    await expectCode(caller.runs.cancel({ id }), "CONFLICT");
+    await expectCode(caller.runs.cancel({ id: "nope" }), "NOT_FOUND");
   });
 
   it("flags a running run for the worker to stop", async () => {
