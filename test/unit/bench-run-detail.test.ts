@@ -15,7 +15,9 @@ describe("bare runs.get handler", () => {
   });
 
   it("sends the statements server/runs/detail.ts sends", () => {
-    const detail = readFileSync("server/runs/detail.ts", "utf8").replaceAll("${id}", "$1");
+    // The product's tagged template interpolates the id; the bare handler binds it as $1.
+    const interpolatedId = ["$", "{id}"].join("");
+    const detail = readFileSync("server/runs/detail.ts", "utf8").replaceAll(interpolatedId, "$1");
     expect(detail).toContain(RUN_ROW_SQL);
     expect(detail).toContain(RESULT_ROWS_SQL);
   });
