@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/server/db/client";
+import { A_DAY_OF_LOAD } from "../fixtures/specs";
 import { callerFor, createUser, sessionFor } from "./helpers";
 
 describe("run limits", () => {
@@ -8,15 +9,7 @@ describe("run limits", () => {
     const before = await db.benchmarkRun.count();
     const attempt = admin.runs.create({
       name: "a day of load",
-      spec: {
-        mesh: "baseline",
-        rate: 100_000,
-        connections: 1_000,
-        durationSeconds: 3_600,
-        warmupSeconds: 600,
-        payloadBytes: 1_048_576,
-        repetitions: 20,
-      },
+      spec: A_DAY_OF_LOAD,
     });
     await expect(attempt).rejects.toMatchObject({
       code: "BAD_REQUEST",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { meshesFor } from "~/core/meshes";
 import { repetitionSeconds, runLimitProblems, runNameSchema, runSpecSchema } from "~/core/spec";
 import { plainTextSchema } from "~/core/text";
+import { A_DAY_OF_LOAD } from "../fixtures/specs";
 
 describe("run spec validation", () => {
   it("fills sensible defaults", () => {
@@ -54,15 +55,7 @@ describe("run limits", () => {
   const limits = { maxRunSeconds: 7_200, maxRunRequests: 50_000_000 };
 
   it("refuse the 23-hour run that every field's range allows", () => {
-    const spec = runSpecSchema.parse({
-      mesh: "baseline",
-      rate: 100_000,
-      connections: 1_000,
-      durationSeconds: 3_600,
-      warmupSeconds: 600,
-      payloadBytes: 1_048_576,
-      repetitions: 20,
-    });
+    const spec = runSpecSchema.parse(A_DAY_OF_LOAD);
     const problems = runLimitProblems(spec, limits);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain("84000 s");
