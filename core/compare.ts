@@ -1,4 +1,5 @@
 import { type Histogram, summarize } from "./histogram";
+import type { RunInterference } from "./interference";
 import { type BackendKind, MESHES, type MeshProfile } from "./meshes";
 import type { HistBucket } from "./parsers/bpftrace";
 import { isProbeName, PROBES } from "./probes";
@@ -70,6 +71,8 @@ export interface CompareRunInput {
   startedAt: Date | null;
   finishedAt: Date | null;
   createdBy: string | null;
+  /** What else used the machine while it measured; null where not measured (cluster or older runs). */
+  interference?: RunInterference | null;
   spec: RunSpec | null;
   repetitions: CompareRepetitionInput[];
   probes: ProbeRowInput[];
@@ -107,6 +110,7 @@ export interface ComparedRun extends Omit<RunStatistics, "sampleCount"> {
   startedAt: Date | null;
   finishedAt: Date | null;
   createdBy: string | null;
+  interference: RunInterference | null;
   spec: RunSpec | null;
   loadGenerator: string;
   requestedQps: number | null;
@@ -320,6 +324,7 @@ function computeRun(input: CompareRunInput, iterations: number, statisticsOf: Ru
       startedAt: input.startedAt,
       finishedAt: input.finishedAt,
       createdBy: input.createdBy,
+      interference: input.interference ?? null,
       spec: input.spec,
       loadGenerator: loadGeneratorOf(input.backend, input.spec),
       requestedQps,
@@ -372,6 +377,7 @@ function toWarningRun(r: ComparedRun): WarningRun {
     errorCount: r.errorCount,
     errorsByKind: r.errorsByKind,
     tailSamples: r.tailSamples,
+    interference: r.interference,
   };
 }
 

@@ -1,3 +1,4 @@
+import { interferenceDisparity, type RunInterference } from "./interference";
 import type { BackendKind } from "./meshes";
 import type { RunSpec } from "./spec";
 import {
@@ -53,6 +54,7 @@ export interface WarningRun {
   errorCount: number;
   errorsByKind: Record<string, number>;
   tailSamples: Record<KeyPercentile, number>;
+  interference?: RunInterference | null;
 }
 
 /** The load generator a run used, as a reader would name it. */
@@ -243,5 +245,9 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
       });
     }
   }
+
+  const disparity = interferenceDisparity(runs.map((r) => ({ name: r.name, interference: r.interference ?? null })));
+  if (disparity)
+    out.push({ code: "differs-interference", severity: "warning", message: disparity, runIds: runs.map((r) => r.id) });
   return out;
 }

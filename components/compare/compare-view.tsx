@@ -39,7 +39,6 @@ import {
   ThroughputCompareChart,
 } from "./charts";
 import { compareHref } from "./href";
-import { InterferenceDisparity } from "./interference-disparity";
 import "./compare.css";
 
 function cls(comparison: Comparison, metric: BestMetric, runId: string, extra = ""): string {
@@ -373,7 +372,6 @@ export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[];
 
       <Headline comparison={c} />
       <Warnings comparison={c} />
-      <InterferenceDisparity runIds={runIds} />
 
       <div className="panel">
         <h2>Summary</h2>

@@ -1,7 +1,14 @@
 import type { CompareRunInput } from "~/core/compare";
 import { db } from "~/server/db/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
-import { componentsColumn, errorsColumn, parseSpec, probeHistogramsColumn, probeSummaryColumn } from "./json-columns";
+import {
+  componentsColumn,
+  errorsColumn,
+  interferenceColumn,
+  parseSpec,
+  probeHistogramsColumn,
+  probeSummaryColumn,
+} from "./json-columns";
 
 /**
  * Runs with their results and probe results, as the comparison builder takes them (histograms
@@ -20,6 +27,7 @@ export async function findCompareInputs(ids: readonly string[]): Promise<Map<str
       startedAt: true,
       finishedAt: true,
       spec: true,
+      interference: true,
       createdBy: { select: { email: true, name: true } },
       results: {
         orderBy: { iteration: "asc" },
@@ -55,6 +63,7 @@ export async function findCompareInputs(ids: readonly string[]): Promise<Map<str
         finishedAt: run.finishedAt,
         createdBy: run.createdBy?.name ?? run.createdBy?.email ?? null,
         spec: parseSpec(run.spec),
+        interference: interferenceColumn.parse(run.interference),
         repetitions: run.results.map((r) => ({
           iteration: r.iteration,
           requestedQps: r.requestedQps,

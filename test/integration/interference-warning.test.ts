@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { buildComparison } from "~/core/compare";
 import { type RunInterference, unpinnedPlacement } from "~/core/interference";
 import { runSpecSchema } from "~/core/spec";
 import { db, type Prisma } from "~/server/db/client";
-import { interferenceWarnings } from "~/worker/reports/interference-warning";
+import { findCompareInputs } from "~/server/runs/store";
 
 const spec = runSpecSchema.parse({ backend: "LOCAL", mesh: "nginx", rate: 100, durationSeconds: 2, repetitions: 1 });
 const measured = (outsideCpuSeconds: number): RunInterference => ({
@@ -12,6 +13,13 @@ const measured = (outsideCpuSeconds: number): RunInterference => ({
   byName: [{ comm: "postgres", cpuSeconds: outsideCpuSeconds, processes: 1 }],
   placement: unpinnedPlacement(2),
 });
+/** The warning as a report and the compare page get it: from the comparison of the stored runs. */
+async function interferenceWarnings(runIds: string[]) {
+  const inputs = await findCompareInputs(runIds);
+  const comparison = buildComparison(runIds.flatMap((id) => inputs.get(id) ?? []));
+  return comparison.warnings.filter((w) => w.code === "differs-interference");
+}
+
 const createRun = (name: string, interference: RunInterference | null) =>
   db.benchmarkRun.create({
     data: {

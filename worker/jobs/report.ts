@@ -3,7 +3,6 @@ import { ComparisonError, loadComparison } from "~/server/reports/comparison";
 import { isLocalBenchmarkRunning } from "~/server/runs/store";
 import { captureEnvironment, type ReportEnvironment } from "~/worker/reports/environment";
 import { renderReportHtml } from "~/worker/reports/html";
-import { interferenceWarnings } from "~/worker/reports/interference-warning";
 import { printPdf } from "~/worker/reports/pdf";
 import { type RowJobContext, type RowJobOutcome, runRowJob } from "./row-job";
 
@@ -94,7 +93,6 @@ async function renderAndStore(reportId: string, ctx: RowJobContext, deps: Report
     include: { createdBy: { select: { email: true, name: true } } },
   });
   const comparison = await loadComparison(report.runIds, report.baselineRunId);
-  comparison.warnings.push(...(await interferenceWarnings(report.runIds)));
   ctx.setProgress(35);
   ctx.setPhase("capturing the environment");
   const environment = await (deps.environment ?? captureEnvironment)().catch(() => null);
