@@ -61,7 +61,8 @@ export interface ProbeRowInput {
   histograms: ProbeHistogramInput[];
 }
 
-export interface CompareRunInput {
+/** Who, what and when of a run: the same in a comparison's input and in what it shows. */
+interface RunIdentity {
   id: string;
   name: string;
   mesh: string;
@@ -71,9 +72,12 @@ export interface CompareRunInput {
   startedAt: Date | null;
   finishedAt: Date | null;
   createdBy: string | null;
+  spec: RunSpec | null;
+}
+
+export interface CompareRunInput extends RunIdentity {
   /** What else used the machine while it measured; null where not measured (cluster or older runs). */
   interference?: RunInterference | null;
-  spec: RunSpec | null;
   repetitions: CompareRepetitionInput[];
   probes: ProbeRowInput[];
 }
@@ -99,19 +103,9 @@ export interface RepetitionRow {
 }
 
 /** A run as the compare page and reports show it: its statistics plus who/what/when. */
-export interface ComparedRun extends Omit<RunStatistics, "sampleCount"> {
-  id: string;
-  name: string;
-  mesh: string;
+export interface ComparedRun extends Omit<RunStatistics, "sampleCount">, RunIdentity {
   meshLabel: string;
-  backend: BackendKind;
-  status: string;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  createdBy: string | null;
   interference: RunInterference | null;
-  spec: RunSpec | null;
   loadGenerator: string;
   requestedQps: number | null;
   repetitions: number;
