@@ -110,7 +110,7 @@ async function runBenchmark(
   results: DurableRunResults,
   onInterference: (interference: RunInterference) => void,
 ): Promise<void> {
-  const run = await db.benchmarkRun.findUniqueOrThrow({ where: { id: runId } });
+  const run = await db.benchmarkRun.findUniqueOrThrow({ where: { id: runId }, select: { spec: true } });
   const parsed = runSpecSchema.safeParse(run.spec);
   if (!parsed.success) throw new Error(`Invalid spec: ${parsed.error.issues[0]?.message ?? "unknown"}`);
   const spec = parsed.data;
