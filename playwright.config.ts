@@ -26,8 +26,8 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: [
     {
-      command: "bash scripts/run-prometheus.sh 9091 var/test/prometheus-e2e",
-      url: "http://127.0.0.1:9091/-/ready",
+      command: `bash scripts/run-prometheus.sh ${env.TEST_PROMETHEUS_PORT} var/test/prometheus-e2e`,
+      url: `${env.PROMETHEUS_URL}/-/ready`,
       timeout: 30_000,
       reuseExistingServer: false,
       stdout: "ignore",

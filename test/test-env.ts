@@ -4,6 +4,8 @@
  */
 const baseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/meshbench";
 const port = process.env.TEST_PORT ?? "3100";
+/** Parallel suites on one machine each need their own; only 9091's scrapes the default worker port. */
+const prometheusPort = process.env.TEST_PROMETHEUS_PORT ?? "9091";
 
 export const testEnv = {
   DATABASE_URL: process.env.TEST_DATABASE_URL ?? baseUrl.replace(/\/[^/]*$/, "/meshbench_test"),
@@ -16,7 +18,8 @@ export const testEnv = {
   SESSION_RECHECK_SECONDS: "1",
   WORKER_RECONCILE_SECONDS: "2",
   /** The tests' own Prometheus (scripts/run-prometheus.sh), so a test may stop it. */
-  PROMETHEUS_URL: "http://127.0.0.1:9091",
+  PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`,
+  TEST_PROMETHEUS_PORT: prometheusPort,
   /**
    * Absent unless a test writes it (pointing at FakeKubernetesApi), so no test ever reaches a
    * developer's real cluster and the cluster page reads "not connected" by default.
