@@ -6,6 +6,7 @@ import { ZodError, z } from "zod";
 import { DATABASE_UNAVAILABLE } from "~/core/messages";
 import { db } from "~/server/db/client";
 import { isDatabaseUnreachable } from "~/server/db/errors";
+import { appLog } from "~/server/log";
 
 export interface TRPCContext {
   session: Session | null;
@@ -37,7 +38,7 @@ const errorBoundary = t.middleware(async ({ next, path }) => {
   const cause = result.error.cause ?? result.error;
   if (isDatabaseUnreachable(cause)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE });
   const ref = randomBytes(4).toString("hex");
-  console.error(`tRPC ${path} failed (ref ${ref}):`, cause);
+  appLog.error(`tRPC ${path} failed (ref ${ref})`, { err: cause });
   throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Internal error (ref ${ref})` });
 });
 

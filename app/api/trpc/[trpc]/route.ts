@@ -5,6 +5,7 @@ import { createInnerContext } from "~/server/api/trpc";
 import { getSession } from "~/server/auth/session";
 import { withEtag } from "~/server/http/etag";
 import { guardedRoute } from "~/server/http/guarded-route";
+import { appLog } from "~/server/log";
 import { observed } from "~/server/metrics/registry";
 
 const ENDPOINT = "/api/trpc/";
@@ -35,7 +36,7 @@ async function handleTrpc(req: Request): Promise<Response> {
     onError({ path, error }) {
       // Procedures' failures are logged once, with their reference, by the error boundary.
       if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith("Internal error (ref ")) {
-        console.error(`tRPC ${path ?? "?"} failed:`, error);
+        appLog.error(`tRPC ${path ?? "?"} failed`, { err: error });
       }
     },
   });
