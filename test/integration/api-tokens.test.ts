@@ -125,7 +125,10 @@ describe("API tokens", () => {
     await expectCode(callerFor(null).tokens.create({ name: "x", scopes: ["read"] }), "UNAUTHORIZED");
     await expectCode(callerFor(sessionFor(owner)).tokens.create({ name: " ", scopes: ["read"] }), "BAD_REQUEST");
     await expectCode(callerFor(sessionFor(owner)).tokens.create({ name: "x", scopes: [] }), "BAD_REQUEST");
-    await expectCode(callerFor(sessionFor(owner)).tokens.create({ name: "x", scopes: ["read"], expiresInDays: 366 }), "BAD_REQUEST");
+    await expectCode(
+      callerFor(sessionFor(owner)).tokens.create({ name: "x", scopes: ["read"], expiresInDays: 366 }),
+      "BAD_REQUEST",
+    );
   });
 });
 
@@ -143,7 +146,10 @@ describe("Authorization: Bearer on the tRPC endpoint", () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('lacks the \\"run\\" scope');
 
-    const created = await trpcPost(trpcRequest("runs.create", runner.secret, { name: "from CI", spec: TINY_LOCAL_SPEC }), context);
+    const created = await trpcPost(
+      trpcRequest("runs.create", runner.secret, { name: "from CI", spec: TINY_LOCAL_SPEC }),
+      context,
+    );
     expect(created.status).toBe(200);
     expect(created.headers.get("set-cookie")).toBeNull();
     const run = await db.benchmarkRun.findFirstOrThrow({ where: { name: "from CI" } });
