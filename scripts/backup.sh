@@ -27,7 +27,7 @@ command -v pg_dump >/dev/null || die "pg_dump not found: install PostgreSQL's cl
 # The URL without its password, for messages.
 shown_url="$(printf '%s' "$DATABASE_URL" | sed -E 's#//([^:/@]+):[^@]*@#//\1:***@#')"
 mkdir -p "$BACKUP_DIR"
-name="meshbench-$(date -u +%Y%m%dT%H%M%SZ).dump"
+name="meshbench-$(date -u +%Y%m%dT%H%M%S.%3NZ).dump"
 partial="$BACKUP_DIR/.$name.partial"
 trap 'rm -f "$partial"' EXIT
 
