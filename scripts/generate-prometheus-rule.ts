@@ -5,6 +5,7 @@
  *   npx tsx scripts/generate-prometheus-rule.ts
  * test/unit/kubernetes-deploy.test.ts fails while the two differ.
  */
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
@@ -33,10 +34,12 @@ export function prometheusRuleYaml(groups: unknown[]): string {
     spec: { groups },
   };
   const header = "# Generated from monitoring/rules by scripts/generate-prometheus-rule.ts: edit the rules there.\n";
-  return header + yaml.dump(rule, { lineWidth: -1 });
+  return header + yaml.dump(rule, { lineWidth: -1, quotingType: '"' });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   writeFileSync(PROMETHEUS_RULE_FILE, prometheusRuleYaml(ruleGroups()));
+  // In the repository's YAML style (biome formats YAML too), so `npm run lint` stays clean.
+  execFileSync("npx", ["biome", "format", "--write", PROMETHEUS_RULE_FILE], { cwd: ROOT, stdio: "ignore" });
   console.log(`wrote ${path.relative(ROOT, PROMETHEUS_RULE_FILE)}`);
 }
