@@ -96,8 +96,8 @@ function tokenScopes(use: TokenUse) {
 function requireRole(allowed: (role: Role) => boolean, refusal: string) {
   return t.middleware(async ({ ctx, next }) => {
     const userId = ctx.session?.user?.id;
-    const user = userId ? await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true } }) : null;
-    if (!user || !allowed(user.role)) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
+    const user = userId ? await db.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true } }) : null;
+    if (!user || user.disabledAt || !allowed(user.role)) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
     return next();
   });
 }

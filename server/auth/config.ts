@@ -64,6 +64,10 @@ export const authOptions: NextAuthOptions = {
           await recordAudit({ userId: user?.id ?? null, action: "login_failed", target: email, detail: { ip } });
           throw new Error("Wrong email or password.");
         }
+        if (user.disabledAt) {
+          await recordAudit({ userId: user.id, action: "login_failed", target: email, detail: { ip, reason: "disabled" } });
+          throw new Error("This account is disabled. Ask an admin.");
+        }
         await clearLoginFailures(email, ip);
         await recordAudit({ userId: user.id, action: "login", detail: { ip } });
         return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };

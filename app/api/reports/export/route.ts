@@ -1,6 +1,6 @@
 import { MAX_COMPARE_RUNS } from "~/core/compare-limits";
 import { comparisonCsv, comparisonJson } from "~/core/exports";
-import { getSession } from "~/server/auth/session";
+import { readerOfRequest } from "~/server/auth/request-caller";
 import { ComparisonError, loadComparison } from "~/server/reports/comparison";
 import { dateStamp, fileHeaders, jsonError } from "~/server/reports/http";
 
@@ -8,8 +8,8 @@ export const dynamic = "force-dynamic";
 
 /** The comparison of `?runs=a,b,…` (baseline `?baseline=`), as `?format=csv` or `json`. */
 export async function GET(req: Request): Promise<Response> {
-  const session = await getSession();
-  if (!session?.user) return jsonError(401, "Log in to export comparisons.");
+  const reader = await readerOfRequest(req, "Log in to export comparisons, or send an API token with the read scope.");
+  if ("refusal" in reader) return reader.refusal;
   const url = new URL(req.url);
   const runIds = (url.searchParams.get("runs") ?? "").split(",").filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id));
   const format = url.searchParams.get("format") ?? "json";
