@@ -69,7 +69,8 @@ COPY --chown=root:root core ./core
 COPY --chown=root:root server ./server
 COPY --chown=root:root worker ./worker
 COPY --chown=root:root prisma ./prisma
-COPY --chown=root:root scripts/prepare.ts ./scripts/prepare.ts
+# prepare.ts (migrations, first admin) for the migrate job; backup.sh for the backup CronJob.
+COPY --chown=root:root scripts ./scripts
 COPY --from=build --chown=root:root /app/server/db/generated ./server/db/generated
 RUN mkdir -p var && chown meshbench:meshbench var
 USER 10001:10001
