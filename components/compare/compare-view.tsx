@@ -368,6 +368,12 @@ export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[];
         <a className="btn" href={`/api/reports/export?${exportQuery}&format=json`} download>
           JSON
         </a>
+        <a className="btn" href={`/api/reports/export?${exportQuery}&format=bmf`} download title="Bencher metric format">
+          BMF
+        </a>
+        <a className="btn" href={`/api/reports/export?${exportQuery}&format=openmetrics`} download>
+          OpenMetrics
+        </a>
       </div>
 
       <Headline comparison={c} />
