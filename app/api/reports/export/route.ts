@@ -1,5 +1,5 @@
 import { MAX_COMPARE_RUNS } from "~/core/compare-limits";
-import { getSession } from "~/server/auth/session";
+import { readerOfRequest } from "~/server/auth/request-caller";
 import { ComparisonError } from "~/server/reports/comparison";
 import { buildExport, EXPORT_FORMATS, ExportRequestError, isExportFormat } from "~/server/reports/exports";
 import { fileHeaders, jsonError } from "~/server/reports/http";
@@ -11,8 +11,8 @@ export const dynamic = "force-dynamic";
  * Bencher's bmf or openmetrics (1-8 runs); one run as MeshBench's own run JSON, hlog or fortio JSON.
  */
 export async function GET(req: Request): Promise<Response> {
-  const session = await getSession();
-  if (!session?.user) return jsonError(401, "Log in to export comparisons.");
+  const reader = await readerOfRequest(req, "Log in to export comparisons, or send an API token with the read scope.");
+  if ("refusal" in reader) return reader.refusal;
   const url = new URL(req.url);
   const runIds = (url.searchParams.get("runs") ?? "").split(",").filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id));
   const format = url.searchParams.get("format") ?? "json";

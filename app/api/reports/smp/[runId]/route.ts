@@ -1,4 +1,4 @@
-import { getSession } from "~/server/auth/session";
+import { readerOfRequest } from "~/server/auth/request-caller";
 import { ComparisonError } from "~/server/reports/comparison";
 import { buildSmpExport } from "~/server/reports/exports";
 import { fileHeaders, jsonError } from "~/server/reports/http";
@@ -10,8 +10,8 @@ export const dynamic = "force-dynamic";
  * field names, as Meshery writes) or `json` (proto3 JSON, lowerCamelCase).
  */
 export async function GET(req: Request, { params }: { params: Promise<{ runId: string }> }): Promise<Response> {
-  const session = await getSession();
-  if (!session?.user) return jsonError(401, "Log in to export runs.");
+  const reader = await readerOfRequest(req, "Log in to export runs, or send an API token with the read scope.");
+  if ("refusal" in reader) return reader.refusal;
   const { runId } = await params;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(runId)) return jsonError(404, "No such run.");
   const format = new URL(req.url).searchParams.get("format") ?? "yaml";
