@@ -132,13 +132,22 @@ export function parseRequestedQps(value: string | number): number | null {
   return n > 0 ? n : null;
 }
 
-/** RetCodes → MeshBench error kinds: every non-200 is an error, "-1" is a failed connection. */
+/**
+ * fortio's own rule for a successful request (fhttp/http_client.go, codeIsOK): any 2xx, and 418,
+ * which fortio's echo server answers on purpose.
+ */
+export function fortioCodeIsOk(code: string): boolean {
+  const n = Number(code);
+  return Number.isInteger(n) && ((n >= 200 && n <= 299) || n === 418);
+}
+
+/** RetCodes → MeshBench error kinds: what fortio counts as OK is success, "-1" is a failed connection. */
 export function fortioErrors(retCodes: Record<string, number> | null): { ok: number; errors: Record<string, number> } {
   let ok = 0;
   const errors: Record<string, number> = {};
   for (const [code, count] of Object.entries(retCodes ?? {})) {
     if (count === 0) continue;
-    if (code === "200") {
+    if (fortioCodeIsOk(code)) {
       ok += count;
       continue;
     }

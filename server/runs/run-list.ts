@@ -20,6 +20,8 @@ interface RunListRow {
   actualQps: number | null;
   errorCount: number | null;
   requestCount: number | null;
+  /** BenchmarkRun.importProvenance, unparsed: set on imported runs (json-columns.ts). */
+  importProvenance: unknown;
 }
 
 /**
@@ -42,7 +44,7 @@ export function listRunRows(options: {
   const mesh = options.mesh ? Prisma.sql`AND "mesh" = ${options.mesh}` : Prisma.empty;
   return db.$queryRaw<RunListRow[]>`
     SELECT "id", "name", "backend", "mesh", "status", "progress", "phase", "error", "createdAt", "startedAt", "finishedAt",
-           "p50Us", "p99Us", "actualQps", "errorCount", "requestCount"
+           "p50Us", "p99Us", "actualQps", "errorCount", "requestCount", "importProvenance"
     FROM "BenchmarkRun"
     WHERE TRUE ${after} ${status} ${mesh}
     ORDER BY "createdAt" DESC, "id" DESC
@@ -70,6 +72,7 @@ export function listComparableRuns(options: { cursor?: string | null; take: numb
       p99Us: true,
       actualQps: true,
       isProfileBaseline: true,
+      importProvenance: true,
     },
   });
 }

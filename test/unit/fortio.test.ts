@@ -142,9 +142,9 @@ describe("fortio helpers", () => {
     expect(() => parseRequestedQps("fast")).toThrow(/RequestedQPS/);
   });
 
-  it("fortioErrors: 200 is success, everything else an error kind, zero counts dropped", () => {
-    expect(fortioErrors({ "200": 10, "503": 2, "-1": 3, "404": 0, "429": 1 })).toEqual({
-      ok: 10,
+  it("fortioErrors: what fortio counts as OK (2xx, 418) is success, everything else an error kind, zero counts dropped", () => {
+    expect(fortioErrors({ "200": 10, "204": 4, "418": 1, "503": 2, "-1": 3, "404": 0, "429": 1 })).toEqual({
+      ok: 15,
       errors: { http_503: 2, connection_error: 3, http_429: 1 },
     });
     expect(fortioErrors(null)).toEqual({ ok: 0, errors: {} });
