@@ -319,7 +319,15 @@ function Probes({ comparison }: { comparison: Comparison }) {
   );
 }
 
-export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[]; baselineId: string | null; isAdmin: boolean }) {
+export function CompareView({
+  runIds,
+  baselineId,
+  canOperate,
+}: {
+  runIds: string[];
+  baselineId: string | null;
+  canOperate: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const query = useQuery(trpc.compare.runs.queryOptions({ runIds, baselineId }));
@@ -439,7 +447,7 @@ export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[];
 
       <Probes comparison={c} />
 
-      <ReportsPanel runIds={runIds} baselineId={c.baselineId} isAdmin={isAdmin} />
+      <ReportsPanel runIds={runIds} baselineId={c.baselineId} canOperate={canOperate} />
     </>
   );
 }

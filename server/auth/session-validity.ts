@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import type { Role } from "~/core/roles";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
 import { sharedRedis } from "~/server/queue/redis";
@@ -20,7 +21,7 @@ export interface SessionClaims {
 
 export interface CurrentUser {
   id: string;
-  role: "ADMIN" | "VIEWER";
+  role: Role;
   sessionVersion: number;
 }
 
