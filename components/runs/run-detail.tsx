@@ -10,6 +10,7 @@ import type { LatencySummary } from "~/core/result";
 import { ACTIVE_STATUSES } from "~/core/run-status";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
+import { ImportedTag, ImportProvenancePanel } from "./import-provenance";
 import { InterferencePanel } from "./interference-panel";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ProgressBar, StatusBadge } from "./status-badge";
@@ -55,12 +56,21 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
   const active = ACTIVE_STATUSES.includes(run.status);
   const liveMetrics = <RunLiveMetrics runId={run.id} active={active} cluster={run.backend === "KUBERNETES"} />;
   const totalErrors = run.errorCount;
+  const reported = run.reportedLatency;
+  const reportedAt = (p: number) => reported?.percentiles.find((x) => x.percentile === p)?.valueUs ?? null;
+  const percentileRows: { key: string; label: string; value: number | null | undefined }[] = reported
+    ? [
+        ...reported.percentiles.map((p) => ({ key: `p${p.percentile}`, label: `p${p.percentile}`, value: p.valueUs })),
+        { key: "max", label: "max", value: reported.maxUs },
+      ]
+    : PERCENTILE_ROWS.map(([key, label]) => ({ key, label, value: run.summary?.[key] }));
 
   return (
     <>
       <div className="toolbar">
         <h1 style={{ margin: 0 }}>{run.name}</h1>
         <StatusBadge status={run.status} />
+        <ImportedTag imported={run.imported} />
         {active && <ProgressBar percent={run.progress} />}
         {active && <span className="muted mono">{run.progress.toFixed(0)} %</span>}
         {run.status === "RUNNING" && run.phase && (
@@ -88,12 +98,19 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         </div>
       )}
 
+      {run.imported && <ImportProvenancePanel imported={run.imported} />}
+
       <div className="panel">
         <div className="stats">
-          <Stat label="p50" value={formatLatencyUs(run.summary?.p50Us)} testId="stat-p50" />
-          <Stat label="p99" value={formatLatencyUs(run.summary?.p99Us)} testId="stat-p99" />
+          <Stat label="p50" value={formatLatencyUs(reported ? reportedAt(50) : run.summary?.p50Us)} testId="stat-p50" />
+          <Stat label="p99" value={formatLatencyUs(reported ? reportedAt(99) : run.summary?.p99Us)} testId="stat-p99" />
           <Stat label="Throughput" value={formatRate(run.actualQps)} testId="stat-throughput" />
-          <Stat label="Target" value={run.spec?.mode === "max" ? "max" : formatRate(run.spec?.rate)} />
+          <Stat
+            label="Target"
+            value={
+              run.imported ? formatRate(run.imported.requestedQps) : run.spec?.mode === "max" ? "max" : formatRate(run.spec?.rate)
+            }
+          />
           <Stat label="Requests" value={formatCount(run.requestCount)} />
           <Stat label="Errors" value={formatCount(totalErrors)} />
         </div>
@@ -111,21 +128,25 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
           <h2>Percentiles</h2>
           <table className="data" data-testid="percentile-table">
             <tbody>
-              {PERCENTILE_ROWS.map(([key, label]) => (
-                <tr key={key}>
-                  <td>{label}</td>
-                  <td className="num">{formatLatencyUs(run.summary?.[key])}</td>
+              {percentileRows.map((row) => (
+                <tr key={row.key}>
+                  <td>{row.label}</td>
+                  <td className="num">{formatLatencyUs(row.value)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <p className="muted" style={{ fontSize: 12 }}>
-            Merged over {run.iterations.length || MISSING} repetition(s); {latencyTiming(run.backend, run.spec)}
+          <p className="muted" style={{ fontSize: 12 }} data-testid="percentile-note">
+            {reported
+              ? `Percentiles only, as ${run.imported?.tool ?? "the file"} reported them: no histogram, so no interval, and a percentile it did not report is missing.`
+              : run.imported
+                ? `From the imported histogram; timed as ${run.imported.tool} timed it.`
+                : `Merged over ${run.iterations.length || MISSING} repetition(s); ${latencyTiming(run.backend, run.spec)}`}
           </p>
         </div>
       </div>
 
-      {!active && liveMetrics}
+      {!active && !run.imported && liveMetrics}
 
       <div className="panel">
         <h2>Throughput per second</h2>
@@ -167,9 +188,11 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
                   <td className="num">{formatLatencyUs(it.summary?.p99Us)}</td>
                   <td className="num">{formatLatencyUs(it.summary?.p999Us)}</td>
                   <td className="mono">
-                    {Object.entries(it.errors)
-                      .map(([k, v]) => `${k}: ${v}`)
-                      .join(", ") || "none"}
+                    {it.errors === null
+                      ? "unknown"
+                      : Object.entries(it.errors)
+                          .map(([k, v]) => `${k}: ${v}`)
+                          .join(", ") || "none"}
                   </td>
                   <td className="mono" style={{ whiteSpace: "normal" }}>
                     {it.components

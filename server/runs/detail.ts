@@ -141,6 +141,7 @@ export function toRunDetail(run: RunDetailRow, results: readonly RunDetailResult
 
 /** Pure: the run page's view of a run's rows and the statistics of its repetitions. */
 function runDetailView(run: RunDetailRow, results: readonly RunDetailResultFields[], statistics: RunStatistics) {
+  const imported = importProvenanceColumn.parse(run.importProvenance);
   const iterationSummaries = new Map(statistics.iterations.map((s) => [s.iteration, s.summary]));
   return {
     id: run.id,
@@ -163,16 +164,17 @@ function runDetailView(run: RunDetailRow, results: readonly RunDetailResultField
     requestCount: run.requestCount,
     errorCount: run.errorCount,
     interference: interferenceColumn.parse(run.interference),
-    imported: importProvenanceColumn.parse(run.importProvenance),
+    imported,
     /** What an import that kept percentiles only reported (its first and only repetition); null otherwise. */
     reportedLatency: results.map((r) => reportedLatencyColumn.parse(r.reportedLatency)).find((l) => l !== null) ?? null,
     iterations: results.map((r) => ({
       iteration: r.iteration,
       requestedQps: r.requestedQps,
       actualQps: r.actualQps,
-      count: r.count,
-      errors: errorsColumn.parse(r.errors),
-      errorCount: r.errorCount,
+      // An imported file without counts stored 0 in the required columns: they are unknown, not 0.
+      count: imported?.countKnown === false ? null : r.count,
+      errors: imported?.errorsKnown === false ? null : errorsColumn.parse(r.errors),
+      errorCount: imported?.errorsKnown === false ? null : r.errorCount,
       summary: iterationSummaries.get(r.iteration) ?? null,
       perSecond: perSecondColumn.parse(r.perSecond),
       measuredSeconds: r.measuredSeconds,

@@ -9,6 +9,7 @@
  *   the comparison read it.
  * - baselines.ts: profile baselines.
  * - results.ts, probe-results.ts: the worker's result writes and the run's summary.
+ * - imported-runs.ts: a run imported from another tool's result file, written in one transaction.
  */
 
 export { COMPARABLE_STATUS, FINISHED_STATUSES, isComparableStatus, isFinished } from "~/core/run-status";
@@ -22,6 +23,7 @@ export {
 } from "./baselines";
 export { findCompareInputs } from "./compare-inputs";
 export { type RunDetail, runDetail } from "./detail";
+export { type ImportedRunInsert, insertImportedRun } from "./imported-runs";
 export { storeRunInterference } from "./interference";
 export { findProbeResultsOfRun, PROBE_RESULT_SELECT, type ProbeResultOwner, storeProbeResult } from "./probe-results";
 export { runSummary, storeIterationResult } from "./results";
