@@ -23,7 +23,7 @@ export function looksLikeFortio(value: unknown): boolean {
 
 export function importFortio(value: unknown): ParsedImport {
   const parsed = fortioResultSchema.safeParse(value);
-  if (!parsed.success) throw importErrorFromZod("fortio JSON", parsed.error);
+  if (!parsed.success) throw importErrorFromZod("fortio JSON", parsed.error, [], value);
   const fortio = parsed.data;
   if (!fortio.StartTime || Number.isNaN(new Date(fortio.StartTime).getTime()))
     throw new ImportError("FIELD_MISSING", "fortio JSON: field missing: StartTime (when the run started)");

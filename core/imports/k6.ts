@@ -55,7 +55,7 @@ function numberAt(metric: Metric, key: string, path: string): number | null {
 
 export function importK6(value: unknown): ParsedImport {
   const parsed = summarySchema.safeParse(value);
-  if (!parsed.success) throw importErrorFromZod("k6 summary", parsed.error);
+  if (!parsed.success) throw importErrorFromZod("k6 summary", parsed.error, [], value);
   const { metrics, state } = parsed.data;
   const warnings: string[] = [];
   const successfulOnly = metricOf(metrics, SUCCESSFUL_DURATION);

@@ -78,9 +78,12 @@ export function importSmp(normalised: unknown): ParsedImport {
   const doc = normalised as Record<string, unknown>;
   const wrapped = "performance_test_result" in doc;
   const parsed = resultSchema.safeParse(wrapped ? doc.performance_test_result : doc);
-  if (!parsed.success) throw importErrorFromZod("SMP result", parsed.error, wrapped ? ["performance_test_result"] : []);
+  const resultValue = wrapped ? doc.performance_test_result : doc;
+  if (!parsed.success)
+    throw importErrorFromZod("SMP result", parsed.error, wrapped ? ["performance_test_result"] : [], resultValue);
   const config = configSchema.safeParse(doc.performance_test_config);
-  if (!config.success) throw importErrorFromZod("SMP result", config.error, ["performance_test_config"]);
+  if (!config.success)
+    throw importErrorFromZod("SMP result", config.error, ["performance_test_config"], doc.performance_test_config);
   const r = parsed.data;
   const l = r.latencies_ms;
   const ms = (v: number | undefined) => (v === undefined ? null : v * 1000);
