@@ -27,6 +27,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/reports">Reports</Link>
           <Link href="/probes">Probes</Link>
           <Link href="/cluster">Cluster</Link>
+          <Link href="/tokens">Tokens</Link>
         </nav>
         <div className="who">
           <span data-testid="current-user">{session.user.email}</span>
