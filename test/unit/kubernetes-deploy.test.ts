@@ -326,6 +326,25 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
         (container.env ?? []).find((e) => e.name === "SEED_DEMO_RUNS")?.value ??
         configMap(objects, "meshbench-config").data.SEED_DEMO_RUNS;
       expect(seed, name).toBe("false");
+      // docs/operations.md applies `-l 'app.kubernetes.io/component notin (web,worker)'` first: that
+      // must bring the Job and everything it needs, and none of the app's pods.
+      const early = objects.filter((o) => !["web", "worker"].includes(o.metadata.labels?.["app.kubernetes.io/component"] ?? ""));
+      expect(
+        early.some((o) => o.kind === "Job" && o.metadata.name === "meshbench-migrate"),
+        name,
+      ).toBe(true);
+      expect(
+        early.some((o) => o === configMap(objects, "meshbench-config")),
+        name,
+      ).toBe(true);
+      expect(
+        early.some((o) => o.kind === "Namespace"),
+        name,
+      ).toBe(true);
+      expect(
+        early.filter((o) => o.kind === "Deployment" && o.metadata.name.match(/^meshbench-(web|worker)$/)),
+        name,
+      ).toEqual([]);
     }
   });
 
