@@ -26,6 +26,7 @@ interface Container {
   name: string;
   image: string;
   command?: string[];
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
@@ -320,7 +321,8 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
     for (const [name, objects] of each()) {
       const job = pod(objects, "meshbench-migrate");
       const container = job.spec.containers[0] as Container;
-      expect(container.command, name).toEqual(["node", "--import", "tsx", "scripts/prepare.ts"]);
+      expect(container.args, name).toEqual(["node", "--import", "tsx", "scripts/prepare.ts"]);
+      expect(container.command, name).toBeUndefined();
       expect(container.image, name).toBe(`meshbench/worker:${pkg.version}`);
       const seed =
         (container.env ?? []).find((e) => e.name === "SEED_DEMO_RUNS")?.value ??
