@@ -376,6 +376,12 @@ export function CompareView({
         <a className="btn" href={`/api/reports/export?${exportQuery}&format=json`} download>
           JSON
         </a>
+        <a className="btn" href={`/api/reports/export?${exportQuery}&format=bmf`} download title="Bencher metric format">
+          BMF
+        </a>
+        <a className="btn" href={`/api/reports/export?${exportQuery}&format=openmetrics`} download>
+          OpenMetrics
+        </a>
       </div>
 
       <Headline comparison={c} />

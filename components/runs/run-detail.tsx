@@ -11,6 +11,7 @@ import { ACTIVE_STATUSES } from "~/core/run-status";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
 import { InterferencePanel } from "./interference-panel";
+import { RunExportsMenu } from "./run-exports-menu";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ProgressBar, StatusBadge } from "./status-badge";
 
@@ -70,6 +71,7 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         )}
         {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} canOperate={canOperate} />}
         <span className="spacer" />
+        {run.status === "SUCCEEDED" && <RunExportsMenu runId={run.id} />}
         {canOperate && active && (
           <button
             type="button"
