@@ -95,6 +95,12 @@ const envSchema = z.object({
   WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   /** The most requests a fixed-rate run may ask for (rate × time, all repetitions). */
   MAX_RUN_REQUESTS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunRequests),
+  /**
+   * The worker applies pending migrations when it starts (npm start). False where a migrations Job
+   * applies them first (deploy/kubernetes): the worker then refuses to start on a database that
+   * lacks migrations instead of changing its schema.
+   */
+  MIGRATE_ON_START: z.stringbool().default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -328,6 +328,8 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
         (container.env ?? []).find((e) => e.name === "SEED_DEMO_RUNS")?.value ??
         configMap(objects, "meshbench-config").data.SEED_DEMO_RUNS;
       expect(seed, name).toBe("false");
+      // Not at container start: the worker only checks the schema (server/db/migrate.ts, requireMigrated).
+      expect(configMap(objects, "meshbench-config").data.MIGRATE_ON_START, name).toBe("false");
       // docs/operations.md applies `-l 'app.kubernetes.io/component notin (web,worker)'` first: that
       // must bring the Job and everything it needs, and none of the app's pods.
       const early = objects.filter((o) => !["web", "worker"].includes(o.metadata.labels?.["app.kubernetes.io/component"] ?? ""));
