@@ -115,7 +115,9 @@ describe("SMP export against the vendored SMP protos", () => {
     ]);
     expect(nginx?.environment_config?.nodes).toEqual([{ cores: 2, mem_mb: 8000 }]);
     expect(nginx?.environment_config?.kubernetes_version).toBeUndefined();
-    expect((nginx?.performance_test_config?.clients as JsonObject[])[0]?.endpoint_urls).toEqual(["http://127.0.0.1:41234/"]);
+    expect(((nginx?.performance_test_config?.clients ?? []) as JsonObject[])[0]?.endpoint_urls).toEqual([
+      "http://127.0.0.1:41234/",
+    ]);
     // Istio on a cluster: upper-case mesh type, its control plane, the cluster's version and nodes
     expect(istio?.service_mesh_config?.mesh_type).toEqual({ type: "ISTIO" });
     expect(istio?.service_mesh_config?.mesh_control_plane).toEqual({ count: 1, cpu_mcores: 10, mem_mb: 120 });
@@ -123,12 +125,12 @@ describe("SMP export against the vendored SMP protos", () => {
     expect(istio?.environment_config?.kubernetes_version).toBe("v1.31.4");
     // a node's memory the cluster did not report is left out, and so is an unknown machine type
     expect(istio?.environment_config?.nodes).toEqual([{ type: "e2-standard-8", cores: 8, mem_mb: 33668 }, { cores: 4 }]);
-    expect((istio?.performance_test_config?.clients as JsonObject[])[0]?.endpoint_urls).toEqual([
+    expect(((istio?.performance_test_config?.clients ?? []) as JsonObject[])[0]?.endpoint_urls).toEqual([
       "http://fortio-server.meshbench-abc123.svc:8080/echo?size=1024",
     ]);
     // a run stored before the environment was recorded: only its placement's cores
     expect(max?.environment_config?.nodes).toEqual([{ cores: 2 }]);
-    expect((max?.performance_test_config?.clients as JsonObject[])[0]?.endpoint_urls).toBeUndefined();
+    expect(((max?.performance_test_config?.clients ?? []) as JsonObject[])[0]?.endpoint_urls).toBeUndefined();
     // max throughput: no requested rate; an unmeasured CPU figure is absent, never 0
     const client = ((max?.performance_test_config?.clients ?? []) as Record<string, JsonValue>[])[0];
     expect(client?.rps).toBeUndefined();
