@@ -37,6 +37,8 @@ ensure_system_packages() {
   command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
   # eBPF probes; the probe tests run real bpftrace programs.
   command -v bpftrace >/dev/null || missing+=(bpftrace)
+  # npm run backup / restore, and the test that round-trips a backup.
+  { command -v pg_dump && command -v pg_restore && command -v psql; } >/dev/null || missing+=(postgresql-client)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   # Debian may start packaged nginx/Prometheus services; MeshBench runs its own instances only.
   if command -v systemctl >/dev/null; then

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton, SignOutEverywhereButton } from "~/components/auth/sign-out-button";
 import { DatabaseBanner } from "~/components/ui/database-banner";
+import { canOperate } from "~/core/roles";
 import { getSession } from "~/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const session = await getSession();
   if (!session) redirect("/login");
-  const isAdmin = session.user.role === "ADMIN";
+  const mayOperate = canOperate(session.user.role);
   return (
     <>
       <header className="topbar">
@@ -20,11 +21,12 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </Link>
         <nav>
           <Link href="/">Runs</Link>
-          {isAdmin && <Link href="/runs/new">New run</Link>}
+          {mayOperate && <Link href="/runs/new">New run</Link>}
           <Link href="/compare">Compare</Link>
           <Link href="/reports">Reports</Link>
           <Link href="/probes">Probes</Link>
           <Link href="/cluster">Cluster</Link>
+          <Link href="/tokens">Tokens</Link>
         </nav>
         <div className="who">
           <span data-testid="current-user">{session.user.email}</span>

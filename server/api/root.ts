@@ -5,6 +5,7 @@ import { metricsRouter } from "./routers/metrics";
 import { probesRouter } from "./routers/probes";
 import { reportsRouter } from "./routers/reports";
 import { runsRouter } from "./routers/runs";
+import { tokensRouter } from "./routers/tokens";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   probes: probesRouter,
   cluster: clusterRouter,
   account: accountRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

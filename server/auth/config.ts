@@ -2,6 +2,7 @@ import type { NextAuthOptions, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
+import type { Role } from "~/core/roles";
 import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
@@ -15,7 +16,7 @@ import { currentSessionUser, newSessionId, revokeSession } from "./session-valid
  * as it stands: every read needs the database anyway, so the caller gets a 503 from the procedure,
  * not a 401 that would send them to the login page for an outage.
  */
-async function sessionUserOrTrustToken(token: JWT): Promise<{ id: string; role: "ADMIN" | "VIEWER" } | null> {
+async function sessionUserOrTrustToken(token: JWT): Promise<{ id: string; role: Role } | null> {
   try {
     return await currentSessionUser(token);
   } catch (error) {
@@ -62,6 +63,10 @@ export const authOptions: NextAuthOptions = {
           await recordLoginFailure(email, ip);
           await recordAudit({ userId: user?.id ?? null, action: "login_failed", target: email, detail: { ip } });
           throw new Error("Wrong email or password.");
+        }
+        if (user.disabledAt) {
+          await recordAudit({ userId: user.id, action: "login_failed", target: email, detail: { ip, reason: "disabled" } });
+          throw new Error("This account is disabled. Ask an admin.");
         }
         await clearLoginFailures(email, ip);
         await recordAudit({ userId: user.id, action: "login", detail: { ip } });

@@ -1,5 +1,5 @@
 import { byRunIdInput } from "~/server/api/schemas";
-import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { createTRPCRouter, operatorProcedure, protectedProcedure } from "~/server/api/trpc";
 import { judgeRunGates } from "~/server/compare/gates";
 import { compareCandidatesInput, compareRunsInput, judgeGatesInput, setBaselineInput } from "~/server/compare/schemas";
 import { baselineStatus, compareCandidates, compareRuns, profileRegressions, setBaseline } from "~/server/compare/service";
@@ -21,5 +21,5 @@ export const compareRouter = createTRPCRouter({
   gates: protectedProcedure.input(judgeGatesInput).query(({ input }) => judgeRunGates(input)),
 
   /** Marks (or unmarks) a run as the baseline of its profile; the previous baseline is unmarked. */
-  setBaseline: adminProcedure.input(setBaselineInput).mutation(({ ctx, input }) => setBaseline(input, ctx.user.id)),
+  setBaseline: operatorProcedure.input(setBaselineInput).mutation(({ ctx, input }) => setBaseline(input, ctx.user.id)),
 });
