@@ -68,15 +68,16 @@ function signedPercent(p: number): string {
 export function changeText(g: GateResult): string {
   const c = g.change;
   if (!c) return "—";
-  const point = `${signedUs(c.absoluteUs)}${c.percent === null ? "" : ` (${signedPercent(c.percent)})`}`;
-  return point;
+  return `${signedUs(c.absoluteUs)}${c.percent === null ? "" : ` (${signedPercent(c.percent)})`}`;
 }
 
+/** The interval of the change, also as a share of the baseline's value (as the gate judged it). */
 export function intervalText(g: GateResult): string {
   const ci = g.change?.absoluteCi;
   if (!ci) return "—";
-  const pct = g.change?.percentCi;
-  return `${signedUs(ci.lo)} … ${signedUs(ci.hi)}${pct ? ` (${signedPercent(pct.lo)} … ${signedPercent(pct.hi)})` : ""}`;
+  const base = g.baselineUs !== null && g.baselineUs > 0 ? g.baselineUs : null;
+  const share = base === null ? "" : ` (${signedPercent((ci.lo / base) * 100)} … ${signedPercent((ci.hi / base) * 100)})`;
+  return `${signedUs(ci.lo)} … ${signedUs(ci.hi)}${share}`;
 }
 
 const VERDICT_WORD: Record<GateResult["verdict"], string> = {

@@ -6,8 +6,8 @@ import type { KeyPercentile, NoVerdictReason, Overhead, Verdict } from "./verdic
  * "no change" or "not enough data", for the CLI's CI gates and the dashboard's regression view
  * alike. Pure and free of the HDR library, so the CLI can validate gates without loading it.
  *
- * A gate names a percentile and a minimum effect (relative and absolute). A regression is declared
- * only when the whole 95% interval of the difference lies above BOTH minimums: a shift too small to
+ * A gate names a percentile and a minimum effect (relative to the baseline's value, and absolute). A
+ * regression is declared only when the whole 95% interval of the difference lies above BOTH minimums: a shift too small to
  * matter is "no change" however sure we are of it, and a large shift the interval cannot separate
  * from the minimum is "no change" too. "Improved" is the mirror image. Noisy runners widen the
  * interval (it carries run-to-run variation), so noise makes the gate quieter, never louder.
@@ -91,11 +91,8 @@ function formatUs(us: number): string {
   return us >= 1_000 ? `${Number((us / 1_000).toPrecision(6))} ms` : `${Number(us.toPrecision(6))} µs`;
 }
 
-function interval(lo: number, hi: number, unit: "us" | "%"): string {
-  const f = (v: number) =>
-    unit === "%"
-      ? `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(1)}%`
-      : `${v >= 0 ? "+" : "−"}${formatUs(Math.abs(Math.round(v)))}`;
+function interval(lo: number, hi: number): string {
+  const f = (v: number) => `${v >= 0 ? "+" : "−"}${formatUs(Math.abs(Math.round(v)))}`;
   return `${f(lo)} … ${f(hi)}`;
 }
 
@@ -144,34 +141,39 @@ export function judgeGate(
     const reason = change.ciUnavailable ?? "no-samples";
     return notEnough(reason, NO_INTERVAL_TEXT[reason]);
   }
-  const { absoluteCi, percentCi } = change;
+  const { absoluteCi } = change;
   const { percent, us } = gate.minEffect;
-  // Without a relative interval (a baseline of 0 µs) only the absolute minimum can be checked.
-  const aboveMinimum = absoluteCi.lo > us && (percentCi === null || percentCi.lo > percent);
-  const belowMinimum = absoluteCi.hi < -us && (percentCi === null || percentCi.hi < -percent);
-  const ci = `95% CI ${interval(absoluteCi.lo, absoluteCi.hi, "us")}${percentCi ? ` (${interval(percentCi.lo, percentCi.hi, "%")})` : ""}`;
-  const minimum = `+${percent}% and +${formatUs(us)}`;
-  if (aboveMinimum) {
+  // The relative minimum is a share of the baseline's value, so both minimums are one threshold in
+  // µs, checked against the interval of the difference (which already carries both runs'
+  // uncertainty). A ratio's own interval is not used: by the delta method it is unusable once the
+  // change is many times the baseline.
+  const baselineUs = values.baselineUs !== null && values.baselineUs > 0 ? values.baselineUs : null;
+  const thresholdUs = Math.max(us, baselineUs === null ? 0 : (percent / 100) * baselineUs);
+  const relative = (v: number) =>
+    baselineUs === null ? "" : `${v >= 0 ? "+" : "−"}${Math.abs((v / baselineUs) * 100).toFixed(1)}%`;
+  const ci = `95% CI ${interval(absoluteCi.lo, absoluteCi.hi)}${baselineUs === null ? "" : ` (${relative(absoluteCi.lo)} … ${relative(absoluteCi.hi)})`}`;
+  const minimum = `${percent}% and ${formatUs(us)}`;
+  if (absoluteCi.lo > thresholdUs) {
     return {
       ...base,
       verdict: "regressed",
       noVerdictReason: null,
-      explanation: `${ci} lies wholly above the minimum effect ${minimum}`,
+      explanation: `${ci} lies wholly above the minimum effect (+${minimum})`,
     };
   }
-  if (belowMinimum) {
+  if (absoluteCi.hi < -thresholdUs) {
     return {
       ...base,
       verdict: "improved",
       noVerdictReason: null,
-      explanation: `${ci} lies wholly below −${percent}% and −${formatUs(us)}`,
+      explanation: `${ci} lies wholly below the minimum effect (−${minimum})`,
     };
   }
   return {
     ...base,
     verdict: "no change",
     noVerdictReason: null,
-    explanation: `${ci} does not lie wholly beyond the minimum effect ${minimum}`,
+    explanation: `${ci} does not lie wholly beyond the minimum effect (±${minimum})`,
   };
 }
 

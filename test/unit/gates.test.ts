@@ -119,15 +119,18 @@ describe("gates: a regression only when the interval lies wholly beyond the mini
       { name: "run", tailSamples: 500 },
       { name: "base", tailSamples: 500 },
     ] as const;
-    const values = { runUs: null, baselineUs: null };
+    const on = (baselineUs: number) => ({ runUs: null, baselineUs });
     // +60…+80 µs on 10 ms is under 5%; on 100 µs it is above both minimums.
-    expect(judgeGate(p50Gate, change(60, 80, 10_000), ...sides, values).verdict).toBe("no change");
-    expect(judgeGate(p50Gate, change(60, 80, 100), ...sides, values).verdict).toBe("regressed");
+    expect(judgeGate(p50Gate, change(60, 80, 10_000), ...sides, on(10_000)).verdict).toBe("no change");
+    expect(judgeGate(p50Gate, change(60, 80, 100), ...sides, on(100)).verdict).toBe("regressed");
     // +20…+30 µs on 100 µs is +20% but under 50 µs.
-    expect(judgeGate(p50Gate, change(20, 30, 100), ...sides, values).verdict).toBe("no change");
+    expect(judgeGate(p50Gate, change(20, 30, 100), ...sides, on(100)).verdict).toBe("no change");
     // An interval reaching into the minimum is not wholly above it.
-    expect(judgeGate(p50Gate, change(40, 400, 100), ...sides, values).verdict).toBe("no change");
-    expect(judgeGate(p50Gate, change(-400, -60, 100), ...sides, values).verdict).toBe("improved");
+    expect(judgeGate(p50Gate, change(40, 400, 100), ...sides, on(100)).verdict).toBe("no change");
+    expect(judgeGate(p50Gate, change(-400, -60, 100), ...sides, on(100)).verdict).toBe("improved");
+    // A change many times the baseline is judged on the absolute interval, whatever a ratio's interval says.
+    const huge = { ...change(999_800, 1_000_600, 236), percentCi: { lo: -269_112, hi: 1_116_748 } };
+    expect(judgeGate(p50Gate, huge, ...sides, on(236)).verdict).toBe("regressed");
   });
 
   it("drives the dashboard's regression view with the same rule (p99, 5% and 50 µs)", () => {
