@@ -85,6 +85,14 @@ const envSchema = z.object({
   SESSION_RECHECK_SECONDS: z.coerce.number().min(0).max(60).default(30),
   /** The longest run accepted, all repetitions and warm-ups included. */
   MAX_RUN_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunSeconds),
+  /**
+   * How web and worker write their logs: "text", plain lines for a terminal, or "json", one JSON
+   * object per line (level, time, service, run id, job, message) for a log collector; the images
+   * set "json".
+   */
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  /** Where the worker serves /metrics and its health checks: loopback unless in a container. */
+  WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   /** The most requests a fixed-rate run may ask for (rate × time, all repetitions). */
   MAX_RUN_REQUESTS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunRequests),
 });

@@ -6,6 +6,7 @@ import { probesRouter } from "./routers/probes";
 import { reportsRouter } from "./routers/reports";
 import { runsRouter } from "./routers/runs";
 import { tokensRouter } from "./routers/tokens";
+import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   cluster: clusterRouter,
   account: accountRouter,
   tokens: tokensRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

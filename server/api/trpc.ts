@@ -8,6 +8,7 @@ import { type ApiTokenScope, canOperate, isAdmin, type Role } from "~/core/roles
 import { UNKNOWN_ADDRESS } from "~/server/auth/client-address";
 import { db } from "~/server/db/client";
 import { isDatabaseUnreachable } from "~/server/db/errors";
+import { appLog } from "~/server/log";
 
 /** The API token a program authenticated with (server/auth/api-token.ts): its row and scopes. */
 export interface ApiTokenCaller {
@@ -53,7 +54,7 @@ const errorBoundary = t.middleware(async ({ next, path }) => {
   const cause = result.error.cause ?? result.error;
   if (isDatabaseUnreachable(cause)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DATABASE_UNAVAILABLE });
   const ref = randomBytes(4).toString("hex");
-  console.error(`tRPC ${path} failed (ref ${ref}):`, cause);
+  appLog.error(`tRPC ${path} failed (ref ${ref})`, { err: cause });
   throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Internal error (ref ${ref})` });
 });
 

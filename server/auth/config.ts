@@ -6,6 +6,7 @@ import type { Role } from "~/core/roles";
 import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
+import { appLog } from "~/server/log";
 import { clientAddress } from "./client-address";
 import { assertLoginAllowed, clearLoginFailures, LoginLockedError, recordLoginFailure } from "./login-limiter";
 import { hashPassword, verifyPassword } from "./password";
@@ -20,7 +21,7 @@ async function sessionUserOrTrustToken(token: JWT): Promise<{ id: string; role: 
   try {
     return await currentSessionUser(token);
   } catch (error) {
-    console.warn(`session check skipped (${(error as Error).message.split("\n")[0]}): the token is trusted until it can run`);
+    appLog.warn(`session check skipped (${(error as Error).message.split("\n")[0]}): the token is trusted until it can run`);
     return token.uid && token.role ? { id: token.uid, role: token.role } : null;
   }
 }

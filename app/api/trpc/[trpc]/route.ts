@@ -6,6 +6,7 @@ import { clientAddress } from "~/server/auth/client-address";
 import { callerOfRequest, refusalHeaders } from "~/server/auth/request-caller";
 import { withEtag } from "~/server/http/etag";
 import { guardedRoute } from "~/server/http/guarded-route";
+import { appLog } from "~/server/log";
 import { observed } from "~/server/metrics/registry";
 
 const ENDPOINT = "/api/trpc/";
@@ -53,7 +54,7 @@ async function handleTrpc(req: Request): Promise<Response> {
     onError({ path, error }) {
       // Procedures' failures are logged once, with their reference, by the error boundary.
       if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith("Internal error (ref ")) {
-        console.error(`tRPC ${path ?? "?"} failed:`, error);
+        appLog.error(`tRPC ${path ?? "?"} failed`, { err: error });
       }
     },
   });
