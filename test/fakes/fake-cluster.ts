@@ -50,16 +50,30 @@ const RESOURCE = { Deployment: "deployments", DaemonSet: "daemonsets", StatefulS
  * CRD. For tests of code that needs "the mesh is installed"; detection itself is tested against
  * hand-written objects in mesh-detection.test.ts.
  */
-export function installFakeMesh(api: FakeKubernetesApi, mesh: KubernetesMesh, version = "1.0.0", ready = true): void {
+export function installFakeMesh(
+  api: FakeKubernetesApi,
+  mesh: KubernetesMesh,
+  version = "1.0.0",
+  ready = true,
+  options: { istioRevision?: string } = {},
+): void {
   const detection = KUBERNETES_MESH_PROFILES[mesh].detection;
   if (!detection) return;
   const namespace = detection.namespaces[0] ?? "default";
   for (const workload of detection.workloads) {
     const replicas = ready ? 1 : 0;
+    const first = workload.names[0] ?? "unnamed";
+    // istio/istio manifests/charts/istio-control/istio-discovery/templates/deployment.yaml:
+    // name istiod-<revision>, label istio.io/rev: <revision> (or "default").
+    const revisioned = first === "istiod" && options.istioRevision !== undefined;
     api.seed(RESOURCE[workload.kind], {
       apiVersion: "apps/v1",
       kind: workload.kind,
-      metadata: { name: workload.names[0] ?? "unnamed", namespace, labels: {} },
+      metadata: {
+        name: revisioned ? `istiod-${options.istioRevision}` : first,
+        namespace,
+        labels: first === "istiod" ? { "istio.io/rev": options.istioRevision ?? "default" } : {},
+      },
       spec: {
         replicas: 1,
         template: { spec: { containers: [{ name: workload.container, image: `example.test/${mesh}:${version}` }] } },
