@@ -131,6 +131,7 @@ export function comparisonCsv(comparison: Comparison): string {
 const SMP_MESH_TYPES: Record<string, string> = {
   istio: "istio",
   "istio-ambient": "istio",
+  "istio-ambient-waypoint": "istio",
   linkerd: "linkerd",
   consul: "consul",
 };

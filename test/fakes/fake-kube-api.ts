@@ -324,6 +324,11 @@ export class FakeKubernetesApi {
     return nodeName ? { nodeName } : {};
   }
 
+  /** A pod for a workload some controller of the cluster created (e.g. a mesh's gateway), as for a Deployment. */
+  addControllerPod(namespace: string, owner: KubeObject): string {
+    return this.createPod(namespace, owner, "Deployment");
+  }
+
   private createPod(namespace: string, owner: KubeObject, kind: "Deployment" | "Job"): string {
     const spec = owner.spec as {
       template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Json };

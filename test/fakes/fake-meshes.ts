@@ -123,10 +123,11 @@ export function meshModelCluster(options: MeshModelOptions): FakeKubernetesApiOp
       // istio/istio cni/pkg/nodeagent (annotation.AmbientRedirection, constants.AmbientRedirectionEnabled):
       // istio-cni marks a pod of an ambient namespace once ztunnel on its node captures its traffic.
       const ztunnel = api.objects.has("daemonsets/istio-system/ztunnel");
-      if (options.mesh === "istio-ambient" && ztunnel && ns.metadata.labels?.["istio.io/dataplane-mode"] === "ambient")
+      if (options.mesh.startsWith("istio-ambient") && ztunnel && ns.metadata.labels?.["istio.io/dataplane-mode"] === "ambient")
         pod.metadata.annotations = { ...pod.metadata.annotations, "ambient.istio.io/redirection": "enabled" };
     },
     kubelet: (api) => {
+      if (options.mesh === "istio-ambient-waypoint") deployWaypoints(api);
       for (const [key, state] of api.pods) {
         if (started.has(key)) continue;
         const pod = state.pod;
@@ -153,10 +154,55 @@ export function meshModelCluster(options: MeshModelOptions): FakeKubernetesApiOp
           continue;
         }
         started.add(key);
-        startPod(state, spec, options);
+        startPod(state, spec, options, consulDenies(api, namespace, options));
       }
     },
   };
+}
+
+/**
+ * istio/istio pilot/pkg/config/kube/gateway (deployment controller) with
+ * manifests/charts/istio-control/istio-discovery/files/waypoint.yaml: for a Gateway of class
+ * istio-waypoint, istiod deploys a Deployment of that name whose pods carry
+ * gateway.networking.k8s.io/gateway-name=<name> and run istio-proxy.
+ */
+function deployWaypoints(api: FakeKubernetesApi): void {
+  for (const [namespace] of api.namespaces) {
+    for (const gateway of api.objectsOf("gateways", namespace)) {
+      const spec = gateway.spec as { gatewayClassName?: string } | undefined;
+      if (spec?.gatewayClassName !== "istio-waypoint") continue;
+      const name = gateway.metadata.name;
+      const exists = [...api.pods.values()].some(
+        (p) =>
+          p.pod.metadata.namespace === namespace && p.pod.metadata.labels?.["gateway.networking.k8s.io/gateway-name"] === name,
+      );
+      if (exists) continue;
+      api.addControllerPod(namespace, {
+        metadata: { name, namespace },
+        spec: {
+          template: {
+            metadata: { labels: { "gateway.networking.k8s.io/gateway-name": name } },
+            spec: { containers: [{ name: "istio-proxy", image: "fake/proxyv2" }] },
+          },
+        },
+      });
+    }
+  }
+}
+
+/**
+ * Consul with ACLs on (consul-k8s Helm global.acls.manageSystemACLs) denies service-to-service
+ * traffic that no intention allows: true when the namespace has no ServiceIntentions allowing
+ * fortio-client → fortio-server.
+ */
+function consulDenies(api: FakeKubernetesApi, namespace: string, options: MeshModelOptions): boolean {
+  if (options.mesh !== "consul") return false;
+  return !api.objectsOf("serviceintentions", namespace).some((i) => {
+    const spec = i.spec as { destination?: { name?: string }; sources?: { name?: string; action?: string }[] } | undefined;
+    return (
+      spec?.destination?.name === "fortio-server" && spec.sources?.some((s) => s.name === "fortio-client" && s.action === "allow")
+    );
+  });
 }
 
 function isProbe(spec: PodSpec): boolean {
@@ -181,11 +227,12 @@ function startPod(
   state: { pod: KubeObject; log: string; containerLogs?: Record<string, string> },
   spec: PodSpec,
   options: MeshModelOptions,
+  denied: boolean,
 ) {
   const logs: Record<string, string> = {};
   const outcomes = new Map<string, Outcome>();
   for (const c of spec.containers) {
-    const outcome = runContainer(c, spec, options);
+    const outcome = runContainer(c, spec, options, denied);
     outcomes.set(c.name, outcome);
     logs[c.name] = outcome.running ? "" : outcome.log;
   }
@@ -231,15 +278,19 @@ function startPod(
 }
 
 /** What a container does, by its program. Sidecars and servers never exit. */
-function runContainer(c: Container, spec: PodSpec, options: MeshModelOptions): Outcome {
+function runContainer(c: Container, spec: PodSpec, options: MeshModelOptions, denied: boolean): Outcome {
   const args = c.args ?? [];
-  if (c.image?.includes("fortio") && args[0] === "load") return fortioLoad(args, options.fortioJson);
-  if (c.env?.some((e) => e.name === "FORTIO_REST")) {
-    // MeshBench's driver (busybox): calls the fortio server of its own pod over loopback, stores the
-    // answer in the shared volume and cats it; its log is that file and nothing else.
+  if (c.image?.includes("fortio") && args[0] === "load") {
+    if (denied) return { running: false, exitCode: 1, log: "Aborting because of error 403 for http://fortio-server\n" };
+    return fortioLoad(args, options.fortioJson);
+  }
+  if (c.env?.some((e) => e.name === "MEASURE_QUERY")) {
+    // MeshBench's driver (busybox, core/kubernetes-manifests.ts DRIVER_SCRIPT): waits for the pod's
+    // own fortio server and for the target, runs the loads over loopback, cats the stored answer.
     const localServer = spec.containers.some((o) => o.image?.includes("fortio") && o.args?.[0] === "server");
-    if (!localServer)
-      return { running: false, exitCode: 1, log: "wget: can't connect to remote host (127.0.0.1): Connection refused\n" };
+    if (!localServer) return { running: false, exitCode: 3, log: "fortio did not start\n" };
+    const target = c.env.find((e) => e.name === "TARGET_URL")?.value ?? "";
+    if (denied) return { running: false, exitCode: 4, log: `${target} does not answer\n` };
     return { running: false, exitCode: 0, log: options.fortioJson };
   }
   return { running: true };

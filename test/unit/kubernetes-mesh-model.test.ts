@@ -75,9 +75,44 @@ describe("KubernetesBackend against a fake that behaves like the meshes", () => 
     expect(api.deletedNamespaces).toEqual([ns]);
   });
 
-  it("consul: the client pod is registered (a Service selects it), so connect-init lets it start", async () => {
-    const { result } = await runOnce("consul");
+  it("consul: the client pod is registered (a Service selects it), HTTP config and an intention before the pods", async () => {
+    const { result, api } = await runOnce("consul");
     expect(result.count).toBe(10_000);
+    const posts = api.requests.filter((r) => r.method === "POST").map((r) => `${r.body?.kind}/${r.body?.metadata.name}`);
+    expect(posts.slice(3)).toEqual([
+      "ServiceDefaults/fortio-server",
+      "ServiceDefaults/fortio-client",
+      "ServiceIntentions/fortio-server",
+      "Service/fortio-server",
+      "Service/fortio-client",
+      "Deployment/fortio-server",
+      "Job/fortio-client-1",
+    ]);
+  });
+
+  it("istio ambient with a waypoint: a Gateway API waypoint, used by the namespace, ready before the load", async () => {
+    const { result, api } = await runOnce("istio-ambient-waypoint");
+    expect(result.count).toBe(10_000);
+    const created = api.requests.find((r) => r.method === "POST" && r.path === "/api/v1/namespaces")?.body;
+    expect(created?.metadata.labels).toMatchObject({ "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "waypoint" });
+    const gateway = api.requests.find((r) => r.method === "POST" && r.path.endsWith("/gateways"));
+    expect(gateway?.path).toBe(`/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/gateways`);
+    expect(result.components.map((c) => c.component)).toContain("waypoint");
+  });
+
+  it("cilium with mutual authentication: refused with the reason when SPIRE is not installed", async () => {
+    const { api, kubeConfig } = await cluster("cilium");
+    await expect(backendFor(kubeConfig).prepare(context("cilium-mutual-auth"))).rejects.toThrow(
+      /^Cilium \+ mutual auth is not installed on the cluster: SPIRE is not installed \(no StatefulSet spire-server in cilium-spire\)/,
+    );
+    expect(api.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    installFakeMesh(api, "cilium-mutual-auth");
+    const backend = backendFor(kubeConfig);
+    const ctx = context("cilium-mutual-auth");
+    await backend.prepare(ctx);
+    await backend.cleanup();
+    const policy = api.requests.find((r) => r.method === "POST" && r.path.endsWith("/ciliumnetworkpolicies"));
+    expect(JSON.stringify(policy?.body?.spec)).toContain('"authentication":{"mode":"required"}');
   });
 
   for (const mesh of ["istio", "linkerd", "istio-ambient", "cilium"] as const) {
