@@ -11,6 +11,7 @@ import { ACTIVE_STATUSES } from "~/core/run-status";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
 import { InterferencePanel } from "./interference-panel";
+import { RunExportsMenu } from "./run-exports-menu";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ProgressBar, StatusBadge } from "./status-badge";
 
@@ -34,7 +35,7 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
   );
 }
 
-export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean }) {
+export function RunDetailView({ id, canOperate }: { id: string; canOperate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const query = useQuery(
@@ -68,9 +69,10 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
             {run.phase}
           </span>
         )}
-        {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} isAdmin={isAdmin} />}
+        {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} canOperate={canOperate} />}
         <span className="spacer" />
-        {isAdmin && active && (
+        {run.status === "SUCCEEDED" && <RunExportsMenu runId={run.id} />}
+        {canOperate && active && (
           <button
             type="button"
             className="btn danger"
@@ -188,7 +190,7 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
 
       <InterferencePanel interference={run.interference} />
 
-      <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} isAdmin={isAdmin} />
+      <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} canOperate={canOperate} />
 
       <div className="panel">
         <h2>Specification</h2>

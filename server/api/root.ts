@@ -5,6 +5,8 @@ import { metricsRouter } from "./routers/metrics";
 import { probesRouter } from "./routers/probes";
 import { reportsRouter } from "./routers/reports";
 import { runsRouter } from "./routers/runs";
+import { tokensRouter } from "./routers/tokens";
+import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -15,6 +17,8 @@ export const appRouter = createTRPCRouter({
   probes: probesRouter,
   cluster: clusterRouter,
   account: accountRouter,
+  tokens: tokensRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

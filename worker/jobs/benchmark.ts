@@ -9,6 +9,7 @@ import type { Capability } from "~/worker/probes";
 import type { HostLock } from "../backends/local/host-lock";
 import { LocalBackend } from "../backends/local/local-backend";
 import type { Backend, BackendContext, LiveMetricsSink } from "../backends/types";
+import { runLog } from "../log";
 import { retryWhileDatabaseUnreachable } from "./database-retry";
 import { DurableRunResults, type StoreFailure, writeRunSummary } from "./durable-store";
 import { probeCapability, startProbeSession } from "./probe-session";
@@ -45,7 +46,8 @@ export const STORING_PHASE = "storing results: database unavailable, retrying";
  * whatever repetitions were stored, whatever the outcome.
  */
 export async function processBenchmark(runId: string, deps: BenchmarkJobDeps): Promise<BenchmarkOutcome> {
-  const log = deps.log ?? ((m: string) => console.log(`[run ${runId}] ${m}`));
+  const logger = runLog(runId);
+  const log = deps.log ?? ((m: string) => logger.info(m));
   let lock: HostLock | null = null;
   if (deps.lockHost && (await needsHostLock(runId))) {
     lock = await deps.lockHost();

@@ -2,9 +2,11 @@ import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
 import { appRouter } from "~/server/api/root";
 import { createInnerContext } from "~/server/api/trpc";
-import { getSession } from "~/server/auth/session";
+import { clientAddress } from "~/server/auth/client-address";
+import { callerOfRequest, refusalHeaders } from "~/server/auth/request-caller";
 import { withEtag } from "~/server/http/etag";
 import { guardedRoute } from "~/server/http/guarded-route";
+import { appLog } from "~/server/log";
 import { observed } from "~/server/metrics/registry";
 
 const ENDPOINT = "/api/trpc/";
@@ -20,25 +22,45 @@ function procedurePath(req: Request): string {
   }
 }
 
+const UNAUTHORIZED_MESSAGE = "Log in first, or send an API token (Authorization: Bearer mb_…).";
+
 /**
- * The session is read before the router is consulted: an anonymous caller gets 401 for every
- * procedure name, so which names exist cannot be learned without logging in.
+ * The caller (session cookie, or API token) is known before the router is consulted: an anonymous
+ * caller, or one whose token is refused, gets 401 (429 when rate-limited) for every procedure
+ * name, so which names exist cannot be learned without credentials.
  */
 async function handleTrpc(req: Request): Promise<Response> {
-  const session = await getSession();
+  const outcome = await callerOfRequest(req);
+  const refusal =
+    outcome.kind === "anonymous"
+      ? new TRPCError({ code: "UNAUTHORIZED", message: UNAUTHORIZED_MESSAGE })
+      : outcome.kind === "refused"
+        ? new TRPCError({
+            code: outcome.refusal.status === 429 ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED",
+            message: outcome.refusal.message,
+          })
+        : null;
+  const caller = outcome.kind === "caller" ? outcome.caller : null;
   const res = await resolveResponse({
     router: appRouter,
     req,
     path: procedurePath(req),
-    error: session ? null : new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." }),
-    createContext: async () => createInnerContext(session),
+    error: refusal,
+    createContext: async () =>
+      createInnerContext(caller?.session ?? null, {
+        apiToken: caller?.apiToken ?? null,
+        clientAddress: clientAddress(req.headers),
+      }),
     onError({ path, error }) {
       // Procedures' failures are logged once, with their reference, by the error boundary.
       if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith("Internal error (ref ")) {
-        console.error(`tRPC ${path ?? "?"} failed:`, error);
+        appLog.error(`tRPC ${path ?? "?"} failed`, { err: error });
       }
     },
   });
+  if (outcome.kind === "refused") {
+    for (const [name, value] of Object.entries(refusalHeaders(outcome.refusal))) res.headers.set(name, value);
+  }
   return withEtag(req, res);
 }
 
