@@ -1,4 +1,5 @@
 import type { ComparedRun, CompareRepetitionInput } from "../compare";
+import type { RunEnvironment } from "../run-environment";
 
 /**
  * What every single-run export reads: the run as a comparison of one shows it (statistics with
@@ -15,4 +16,6 @@ export interface RunExportRepetition extends CompareRepetitionInput {
 export interface RunExportInput {
   run: ComparedRun;
   repetitions: RunExportRepetition[];
+  /** Where it ran; null for runs stored before MeshBench recorded it. */
+  environment: RunEnvironment | null;
 }
