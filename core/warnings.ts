@@ -1,6 +1,7 @@
 import type { ImportProvenance } from "./imports/provenance";
 import { interferenceDisparity, type RunInterference } from "./interference";
 import type { BackendKind } from "./meshes";
+import { describeServiceTime } from "./service-time";
 import type { RunSpec } from "./spec";
 import {
   KEY_PERCENTILE_NAMES,
@@ -28,6 +29,7 @@ export type WarningCode =
   | "differs-warmup"
   | "differs-load-generator"
   | "differs-backend"
+  | "differs-service-time"
   | "differs-interference"
   | "rate-shortfall"
   | "few-samples"
@@ -149,6 +151,15 @@ const DIMENSIONS: Dimension[] = [
     value: (r) => r.backend.toLowerCase(),
     importedValue: () => null,
     why: "local processes and Kubernetes pods are different environments.",
+  },
+  {
+    // Information only: a what-if run differs from its baseline in exactly this, on purpose.
+    code: "differs-service-time",
+    label: "Added service time",
+    severity: "info",
+    value: (r) => describeServiceTime(r.spec?.serviceTime),
+    importedValue: () => null,
+    why: "the upstream waited longer per response in one run: a slowdown made on purpose, not the mesh's.",
   },
 ];
 

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton, SignOutEverywhereButton } from "~/components/auth/sign-out-button";
 import { DatabaseBanner } from "~/components/ui/database-banner";
-import { canOperate } from "~/core/roles";
+import { canOperate, isAdmin } from "~/core/roles";
 import { getSession } from "~/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +13,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const session = await getSession();
   if (!session) redirect("/login");
   const mayOperate = canOperate(session.user.role);
+  const admin = isAdmin(session.user.role);
   return (
     <>
       <header className="topbar">
@@ -28,9 +29,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/probes">Probes</Link>
           <Link href="/cluster">Cluster</Link>
           <Link href="/tokens">Tokens</Link>
+          {admin && <Link href="/admin/users">Users</Link>}
+          {admin && <Link href="/admin/audit">Audit log</Link>}
         </nav>
         <div className="who">
-          <span data-testid="current-user">{session.user.email}</span>
+          <Link href="/account" data-testid="current-user">
+            {session.user.email}
+          </Link>
           <span className="badge role">{session.user.role.toLowerCase()}</span>
           <SignOutButton />
           <SignOutEverywhereButton />

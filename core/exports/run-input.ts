@@ -1,5 +1,6 @@
 import type { ComparedRun, CompareRepetitionInput } from "../compare";
 import type { Histogram } from "../histogram";
+import type { RunEnvironment } from "../run-environment";
 
 /**
  * What every single-run export reads: the run as a comparison of one shows it (statistics with
@@ -18,4 +19,6 @@ export interface RunExportRepetition extends Omit<CompareRepetitionInput, "histo
 export interface RunExportInput {
   run: ComparedRun;
   repetitions: RunExportRepetition[];
+  /** Where it ran; null for runs stored before MeshBench recorded it. */
+  environment: RunEnvironment | null;
 }

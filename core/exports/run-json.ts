@@ -2,6 +2,7 @@ import { z } from "zod";
 import { encodeHistogram, LATENCY_HISTOGRAM_RANGE, summarize } from "../histogram";
 import { BACKENDS } from "../meshes";
 import { componentUsageSchema, latencySummarySchema } from "../result";
+import { runEnvironmentSchema } from "../run-environment";
 import { runSpecSchema } from "../spec";
 import { CONFIDENCE } from "../stats";
 import type { RunExportInput } from "./run-input";
@@ -96,6 +97,9 @@ export const runExportSchema = z
       loadGenerator: z.string(),
       spec: runSpecSchema.nullable().describe("null when the stored spec no longer parses"),
       interference: interferenceSchema.nullable().describe("null for cluster runs and where not measured"),
+      environment: runEnvironmentSchema
+        .nullable()
+        .describe("where it ran: target URL, cluster version, nodes; null for runs stored before it was recorded"),
     }),
     summary: z
       .object({
@@ -146,6 +150,7 @@ export function runExportJson(input: RunExportInput, meta: { exportedAt: Date; s
       loadGenerator: run.loadGenerator,
       spec: run.spec,
       interference: run.interference,
+      environment: input.environment,
     },
     summary: {
       repetitions: run.repetitions,

@@ -65,6 +65,8 @@ export function cannotJudgeText(reason: NoVerdictReason): string {
       return "the difference cannot be judged: a run was imported with percentiles only (no histogram to give an interval)";
     case "no-latency":
       return "no latency to compare";
+    case "few-tail-samples":
+      return "the difference cannot be judged: too few requests above the percentile";
   }
 }
 
@@ -84,6 +86,8 @@ export function cannotJudgeShort(reason: NoVerdictReason): string {
       return "no interval: percentiles only";
     case "no-latency":
       return "no latency";
+    case "few-tail-samples":
+      return "not enough data: few slow requests";
   }
 }
 

@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account";
+import { auditRouter } from "./routers/audit";
 import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
 import { importsRouter } from "./routers/imports";
@@ -7,6 +8,7 @@ import { probesRouter } from "./routers/probes";
 import { reportsRouter } from "./routers/reports";
 import { runsRouter } from "./routers/runs";
 import { tokensRouter } from "./routers/tokens";
+import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -19,6 +21,8 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   imports: importsRouter,
   tokens: tokensRouter,
+  users: usersRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,7 +10,7 @@ import { runExportJson } from "~/core/exports/run-json";
 import { smpDocument, smpEnvironmentOf } from "~/core/exports/smp";
 import { toYaml } from "~/core/exports/yaml";
 import { env } from "~/server/env";
-import { findRunExportRepetitions } from "~/server/runs/store";
+import { findRunEnvironment, findRunExportRepetitions } from "~/server/runs/store";
 import { ComparisonError, loadComparison } from "./comparison";
 import { dateStamp, slugify } from "./http";
 
@@ -45,7 +45,7 @@ export function appUrl(path: string): string {
 async function runExportInput(runId: string, format: (typeof SINGLE_RUN_FORMATS)[number]): Promise<RunExportInput> {
   const run = (await loadComparison([runId])).runs[0];
   if (!run) throw new ComparisonError("NOT_FOUND", `No run with id ${runId}.`);
-  const repetitions = await findRunExportRepetitions(runId);
+  const [repetitions, environment] = await Promise.all([findRunExportRepetitions(runId), findRunEnvironment(runId)]);
   if (!repetitions)
     throw new ComparisonError(
       "NO_DATA",
@@ -56,7 +56,7 @@ async function runExportInput(runId: string, format: (typeof SINGLE_RUN_FORMATS)
       "NO_DATA",
       `“${run.name}” was imported from a file without request or error counts: the MeshBench run JSON needs both. Export it as hlog or fortio.`,
     );
-  return { run, repetitions };
+  return { run, repetitions, environment };
 }
 
 function comparisonFile(format: (typeof COMPARISON_FORMATS)[number], comparison: Comparison, now: Date): ExportFile {
@@ -112,7 +112,7 @@ export async function buildSmpExport(runId: string, format: "json" | "yaml"): Pr
   if (!run) throw new ComparisonError("NOT_FOUND", `No run with id ${runId}.`);
   const options = {
     detailsUri: appUrl(runExportPath(run.id, "run")),
-    environment: smpEnvironmentOf(run),
+    environment: smpEnvironmentOf(run, await findRunEnvironment(run.id)),
   };
   const stem = `${slugify(run.name, "run")}-smp`;
   if (format === "json") {

@@ -4,6 +4,7 @@ import { type ImportProvenance, importProvenanceSchema } from "~/core/imports/pr
 import type { ReportedLatency } from "~/core/imports/types";
 import type { RunInterference } from "~/core/interference";
 import type { ComponentUsage } from "~/core/result";
+import { type RunEnvironment, runEnvironmentSchema } from "~/core/run-environment";
 import { type RunSpec, runSpecSchema } from "~/core/spec";
 
 /**
@@ -86,3 +87,6 @@ export const reportedLatencyColumn = z
   })
   .nullable()
   .catch(null) satisfies z.ZodType<ReportedLatency | null>;
+
+/** BenchmarkRun.environment: where the run ran; null if absent or unreadable. */
+export const environmentColumn = runEnvironmentSchema.nullable().catch(null) satisfies z.ZodType<RunEnvironment | null>;

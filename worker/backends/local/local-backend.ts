@@ -1,7 +1,8 @@
 import { mkdir, rm } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { arch, availableParallelism, release, totalmem } from "node:os";
 import { addInterference, type RunInterference, unpinnedPlacement } from "~/core/interference";
 import type { ComponentUsage, IterationResult } from "~/core/result";
+import type { RunEnvironment } from "~/core/run-environment";
 import { runLoad } from "~/worker/loadgen";
 import type { Backend, BackendContext } from "../types";
 import { type Component, recordComponent } from "./component";
@@ -73,6 +74,25 @@ export class LocalBackend implements Backend {
    * What else used the machine during the measured windows so far, and where the benchmark ran.
    * Without a measured window it still says where the benchmark ran (no CPU figures).
    */
+  /** This machine as the run used it: the entry URL, the cores the benchmark shares, memory and kernel. */
+  async environment(): Promise<RunEnvironment> {
+    return {
+      targetUrl: this.entryUrl,
+      kubernetesVersion: null,
+      nodes: [
+        {
+          name: "local",
+          roles: ["local"],
+          instanceType: null,
+          cpuCores: availableParallelism(),
+          memoryBytes: totalmem(),
+          kernel: release(),
+          architecture: arch(),
+        },
+      ],
+    };
+  }
+
   interference(): RunInterference {
     return (
       this.measuredInterference ?? {
@@ -123,6 +143,7 @@ export class LocalBackend implements Backend {
       mesh: spec.mesh,
       runDir: dir,
       payloadBytes: spec.payloadBytes,
+      serviceTime: spec.serviceTime,
       connections: spec.connections,
       readyTimeoutMs: this.readyTimeoutMs,
       signal: ctx.signal,
