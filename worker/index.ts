@@ -1,4 +1,4 @@
-import { migrate } from "~/server/db/migrate";
+import { migrate, requireMigrated } from "~/server/db/migrate";
 import { env } from "~/server/env";
 import { reapOrphans } from "./backends/local/orphans";
 import { recoverFromStoppedWorkers } from "./jobs/recover";
@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   // Without the database: what a dead worker left running is stopped now, not once it answers.
   const reaped = await reapOrphans();
   if (reaped > 0) log(`stopped ${reaped} process(es) left behind by a previous worker`);
-  await migrate(env.DATABASE_URL);
+  if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
+  else await requireMigrated(env.DATABASE_URL);
   // Before any job is taken: the rows a dead worker held are settled with how it died, after
   // its spooled results are stored.
   await recoverFromStoppedWorkers(log);

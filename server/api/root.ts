@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account";
+import { auditRouter } from "./routers/audit";
 import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
 import { metricsRouter } from "./routers/metrics";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   tokens: tokensRouter,
   users: usersRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
