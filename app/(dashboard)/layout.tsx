@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton, SignOutEverywhereButton } from "~/components/auth/sign-out-button";
+import { LiveBanner, LiveProvider } from "~/components/live/live-provider";
 import { DatabaseBanner } from "~/components/ui/database-banner";
 import { getSession } from "~/server/auth/session";
 
@@ -33,10 +34,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <SignOutEverywhereButton />
         </div>
       </header>
-      <main className="page">
-        <DatabaseBanner />
-        {children}
-      </main>
+      <LiveProvider>
+        <main className="page">
+          <DatabaseBanner />
+          <LiveBanner />
+          {children}
+        </main>
+      </LiveProvider>
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { accountRouter } from "./routers/account";
 import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
+import { liveRouter } from "./routers/live";
 import { metricsRouter } from "./routers/metrics";
 import { probesRouter } from "./routers/probes";
 import { reportsRouter } from "./routers/reports";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   probes: probesRouter,
   cluster: clusterRouter,
   account: accountRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

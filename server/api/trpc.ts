@@ -9,11 +9,13 @@ import { isDatabaseUnreachable } from "~/server/db/errors";
 
 export interface TRPCContext {
   session: Session | null;
+  /** Whether the caller's session still stands, for streams that outlive the request's check. */
+  sessionStillValid?: () => Promise<boolean>;
 }
 
 /** Context without request plumbing: what tests build directly with a chosen session. */
-export function createInnerContext(session: Session | null): TRPCContext {
-  return { session };
+export function createInnerContext(session: Session | null, sessionStillValid?: () => Promise<boolean>): TRPCContext {
+  return { session, sessionStillValid };
 }
 
 const t = initTRPC.context<TRPCContext>().create({

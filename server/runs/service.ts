@@ -8,6 +8,8 @@ import { recordAudit } from "~/server/audit";
 import { clusterRunRefusal } from "~/server/cluster/run-admission";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
+import { publishLiveEvent } from "~/server/queue/live-channel";
+import { sharedRedis } from "~/server/queue/redis";
 import { enqueueOrLeaveToReconciler } from "~/server/queue/row-queue";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
 import type { listRunsInput } from "./schemas";
@@ -45,6 +47,14 @@ export async function createRun(input: CreateRunInput) {
     return created;
   });
   const enqueued = await enqueueOrLeaveToReconciler("run", run.id, enqueueRun);
+  await publishLiveEvent(sharedRedis(), {
+    type: "row",
+    table: "BenchmarkRun",
+    id: run.id,
+    status: "QUEUED",
+    progress: 0,
+    phase: null,
+  });
   return { id: run.id, enqueued };
 }
 
@@ -67,6 +77,14 @@ export async function cancelRun(runId: string, userId: string) {
   await recordAudit({ userId, action: "run.cancel", target: runId });
   const after = await findRunHeader(runId);
   if (!after) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
+  await publishLiveEvent(sharedRedis(), {
+    type: "row",
+    table: "BenchmarkRun",
+    id: after.id,
+    status: after.status,
+    progress: null,
+    cancelRequested: true,
+  });
   return { id: after.id, status: after.status };
 }
 

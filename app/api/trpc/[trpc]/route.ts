@@ -1,8 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
+import { NextRequest } from "next/server";
+import { getToken } from "next-auth/jwt";
 import { appRouter } from "~/server/api/root";
 import { createInnerContext } from "~/server/api/trpc";
 import { getSession } from "~/server/auth/session";
+import { currentSessionUser } from "~/server/auth/session-validity";
+import { env } from "~/server/env";
 import { withEtag } from "~/server/http/etag";
 import { guardedRoute } from "~/server/http/guarded-route";
 import { observed } from "~/server/metrics/registry";
@@ -31,7 +35,7 @@ async function handleTrpc(req: Request): Promise<Response> {
     req,
     path: procedurePath(req),
     error: session ? null : new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." }),
-    createContext: async () => createInnerContext(session),
+    createContext: async () => createInnerContext(session, sessionStillValid(req)),
     onError({ path, error }) {
       // Procedures' failures are logged once, with their reference, by the error boundary.
       if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith("Internal error (ref ")) {
@@ -40,6 +44,20 @@ async function handleTrpc(req: Request): Promise<Response> {
     },
   });
   return withEtag(req, res);
+}
+
+/**
+ * The cookie's session checked again, for a stream that outlives this request: the claims are
+ * read once, the check (revocation, user row, session version) runs on each call.
+ */
+function sessionStillValid(req: Request): () => Promise<boolean> {
+  // Read on first use: only streams ever ask.
+  let claims: ReturnType<typeof getToken> | undefined;
+  return async () => {
+    claims ??= getToken({ req: new NextRequest(req), secret: env.NEXTAUTH_SECRET });
+    const token = await claims;
+    return typeof token === "object" && token !== null && (await currentSessionUser(token)) !== null;
+  };
 }
 
 const handler = guardedRoute(
