@@ -2,7 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton, SignOutEverywhereButton } from "~/components/auth/sign-out-button";
-import { LiveBanner, LiveProvider } from "~/components/live/live-provider";
+import { LiveBanner, LiveIndicator, LiveProvider } from "~/components/live/live-provider";
 import { DatabaseBanner } from "~/components/ui/database-banner";
 import { getSession } from "~/server/auth/session";
 
@@ -14,7 +14,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   if (!session) redirect("/login");
   const isAdmin = session.user.role === "ADMIN";
   return (
-    <>
+    <LiveProvider>
       <header className="topbar">
         <Link href="/" className="brand">
           Mesh<span>Bench</span>
@@ -28,19 +28,18 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/cluster">Cluster</Link>
         </nav>
         <div className="who">
+          <LiveIndicator />
           <span data-testid="current-user">{session.user.email}</span>
           <span className="badge role">{session.user.role.toLowerCase()}</span>
           <SignOutButton />
           <SignOutEverywhereButton />
         </div>
       </header>
-      <LiveProvider>
-        <main className="page">
-          <DatabaseBanner />
-          <LiveBanner />
-          {children}
-        </main>
-      </LiveProvider>
-    </>
+      <main className="page">
+        <DatabaseBanner />
+        <LiveBanner />
+        {children}
+      </main>
+    </LiveProvider>
   );
 }

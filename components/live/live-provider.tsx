@@ -107,6 +107,22 @@ export function useFallbackPolling(): (ms: number) => number | false {
   return (ms) => (state === "live" ? false : ms);
 }
 
+/** The stream's state in the top bar, so a user can tell a quiet run from a stalled page. */
+export function LiveIndicator() {
+  const { state } = useLive();
+  const title =
+    state === "live"
+      ? "Changes are pushed to this page as they happen"
+      : state === "connecting"
+        ? "Opening the live stream"
+        : "Live stream interrupted: this page refreshes on a timer";
+  return (
+    <span className={`live-indicator ${state}`} data-testid="live-indicator" data-state={state} title={title}>
+      {state === "live" ? "● live" : state === "connecting" ? "○ connecting" : "○ polling"}
+    </span>
+  );
+}
+
 /** Tells the user the page has fallen back to polling; nothing while the stream is fine. */
 export function LiveBanner() {
   const { state } = useLive();

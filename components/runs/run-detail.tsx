@@ -78,7 +78,11 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
         <h1 style={{ margin: 0 }}>{run.name}</h1>
         <StatusBadge status={run.status} />
         {active && <ProgressBar percent={run.progress} />}
-        {active && <span className="muted mono">{run.progress.toFixed(0)} %</span>}
+        {active && (
+          <span className="muted mono" data-testid="run-progress">
+            {run.progress.toFixed(0)} %
+          </span>
+        )}
         {run.status === "RUNNING" && run.phase && (
           <span className="muted" data-testid="run-phase">
             {run.phase}
