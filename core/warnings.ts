@@ -1,4 +1,4 @@
-import { interferenceDisparity, type RunInterference } from "./interference";
+import { interferenceDisparity, type RunInterference, summarizeInterference } from "./interference";
 import type { BackendKind } from "./meshes";
 import type { RunSpec } from "./spec";
 import {
@@ -28,6 +28,7 @@ export type WarningCode =
   | "differs-load-generator"
   | "differs-backend"
   | "differs-interference"
+  | "disturbed"
   | "rate-shortfall"
   | "few-samples"
   | "errors"
@@ -223,6 +224,16 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
         message:
           `${quote(r.name)}: ${formatCount(r.errorCount)} failed request(s) (${((r.errorCount / total) * 100).toFixed(2)}%` +
           `${kinds ? `: ${kinds}` : ""}). Failed requests are not in its latency figures.`,
+        runIds: [r.id],
+      });
+    }
+
+    const disturbed = r.interference ? summarizeInterference(r.interference) : null;
+    if (disturbed?.warning) {
+      out.push({
+        code: "disturbed",
+        severity: "warning",
+        message: `${quote(r.name)}: ${disturbed.warning} Where it ran: ${disturbed.placement.note}.`,
         runIds: [r.id],
       });
     }
