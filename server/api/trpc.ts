@@ -6,6 +6,7 @@ import { ZodError, z } from "zod";
 import { DATABASE_UNAVAILABLE } from "~/core/messages";
 import { db } from "~/server/db/client";
 import { isDatabaseUnreachable } from "~/server/db/errors";
+import { forgetSharedReads } from "~/server/runs/shared-reads";
 
 export interface TRPCContext {
   session: Session | null;
@@ -43,9 +44,16 @@ const errorBoundary = t.middleware(async ({ next, path }) => {
   throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Internal error (ref ${ref})` });
 });
 
+/** A change made here must not be hidden by a read shared from just before it. */
+const sharedReadsAfterMutation = t.middleware(async ({ type, next }) => {
+  const result = await next();
+  if (type === "mutation") forgetSharedReads();
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorBoundary);
+export const publicProcedure = t.procedure.use(errorBoundary).use(sharedReadsAfterMutation);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." });

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { type LiveEvent, parseLiveEvent } from "~/core/live-events";
 import { liveChannel } from "~/server/queue/live-channel";
 import { createRedis } from "~/server/queue/redis";
+import { forgetSharedReads } from "~/server/runs/shared-reads";
 
 /**
  * One Redis subscription per web process, fanned out in memory: a hundred open pages cost one
@@ -33,7 +34,10 @@ function ensureSubscribed(h: LiveHub): Promise<void> {
   const subscriber = createRedis({ blocking: true });
   subscriber.on("message", (_channel: string, message: string) => {
     const event = parseLiveEvent(message);
-    if (event) h.emitter.emit("event", event);
+    if (!event) return;
+    // Pages refetch on what an event changes: they must read it, not a shared older answer.
+    if (event.type === "row") forgetSharedReads();
+    h.emitter.emit("event", event);
   });
   // Without a listener ioredis would throw on a connection error; it reconnects and resubscribes by itself.
   subscriber.on("error", () => undefined);

@@ -13,6 +13,7 @@ import { sharedRedis } from "~/server/queue/redis";
 import { enqueueOrLeaveToReconciler } from "~/server/queue/row-queue";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
 import type { listRunsInput } from "./schemas";
+import { sharedRead } from "./shared-reads";
 import {
   cancelQueuedRun,
   findRunHeader,
@@ -89,13 +90,24 @@ export async function cancelRun(runId: string, userId: string) {
 }
 
 /** One page of the runs list, newest first. */
-export async function listRuns(input: z.output<typeof listRunsInput>) {
-  const rows = await listRunRows({ cursor: input.cursor, take: rowsToRead(input.limit), status: input.status, mesh: input.mesh });
-  return pageOf(rows, input.limit, (run) => run.id);
+export function listRuns(input: z.output<typeof listRunsInput>) {
+  return sharedRead(`runs.list:${JSON.stringify(input)}`, async () => {
+    const rows = await listRunRows({
+      cursor: input.cursor,
+      take: rowsToRead(input.limit),
+      status: input.status,
+      mesh: input.mesh,
+    });
+    return pageOf(rows, input.limit, (run) => run.id);
+  });
 }
 
 /** Everything the run page shows. */
-export async function getRun(id: string) {
+export function getRun(id: string) {
+  return sharedRead(`runs.get:${id}`, () => readRun(id));
+}
+
+async function readRun(id: string) {
   const detail = await runDetail(id);
   if (!detail) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
   return detail;
