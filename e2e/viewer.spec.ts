@@ -8,7 +8,7 @@ test("a viewer sees runs but cannot start or cancel them", async ({ page }) => {
   await expect(page.getByRole("link", { name: "New run" })).toHaveCount(0);
 
   await page.goto("/runs/new");
-  await expect(page.getByText("Only admins can start runs")).toBeVisible();
+  await expect(page.getByText("Only operators and admins can start runs")).toBeVisible();
   await expect(page.getByRole("button", { name: "Start run" })).toHaveCount(0);
 
   // Calling the mutation directly, with the viewer's session cookie, is refused by the server.

@@ -37,6 +37,8 @@ ensure_system_packages() {
   command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
   # eBPF probes; the probe tests run real bpftrace programs.
   command -v bpftrace >/dev/null || missing+=(bpftrace)
+  # npm run backup / restore, and the test that round-trips a backup.
+  { command -v pg_dump && command -v pg_restore && command -v psql; } >/dev/null || missing+=(postgresql-client)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   # Debian may start packaged nginx/Prometheus services; MeshBench runs its own instances only.
   if command -v systemctl >/dev/null; then
@@ -212,4 +214,30 @@ _supervise_stop() {
   fi
   wait 2>/dev/null
   exit 0
+}
+
+# ── Containers (the image tests: scripts/test-images.sh) ───────────────────────────────────────
+# Debian's Docker engine, started as a plain background process where there is no systemd, and
+# debootstrap for the tests' stand-in base image.
+ensure_docker() {
+  local missing=()
+  command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
+  command -v docker >/dev/null || missing+=(docker.io)
+  command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install $(printf '%s\n' "${missing[@]}" | sort -u); fi
+  if docker info >/dev/null 2>&1; then return; fi
+  if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
+    $SUDO systemctl start docker || true
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    log "starting dockerd (log: /var/log/meshbench-dockerd.log)"
+    $SUDO sh -c 'setsid dockerd >/var/log/meshbench-dockerd.log 2>&1 < /dev/null &'
+  fi
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && return; sleep 1; done
+  die "the Docker daemon did not come up (see /var/log/meshbench-dockerd.log)"
+}
+
+# Debian's docker-compose (v1) validates compose.yaml in the tests.
+ensure_docker_compose() {
+  command -v docker-compose >/dev/null || apt_install docker-compose
 }

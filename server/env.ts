@@ -69,6 +69,12 @@ const envSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().refine(isAddressOrCidr, "must be an IP address or CIDR (e.g. 10.0.0.0/8)"))),
+  /** Requests one API token may make per minute before it gets 429. */
+  API_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Requests with an unknown, revoked or expired API token allowed per client address in LOGIN_WINDOW_SECONDS. */
+  API_TOKEN_MAX_FAILURES: z.coerce.number().int().min(1).default(30),
+  /** How long an invite link to set a first password stays valid. */
+  INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   /** Bearer token Prometheus sends to /api/metrics; unset, the endpoint answers 404. */
   METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters").optional(),
   /** How long a login lasts. */
@@ -81,6 +87,14 @@ const envSchema = z.object({
   SESSION_RECHECK_SECONDS: z.coerce.number().min(0).max(60).default(30),
   /** The longest run accepted, all repetitions and warm-ups included. */
   MAX_RUN_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunSeconds),
+  /**
+   * How web and worker write their logs: "text", plain lines for a terminal, or "json", one JSON
+   * object per line (level, time, service, run id, job, message) for a log collector; the images
+   * set "json".
+   */
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  /** Where the worker serves /metrics and its health checks: loopback unless in a container. */
+  WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   /** The most requests a fixed-rate run may ask for (rate × time, all repetitions). */
   MAX_RUN_REQUESTS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunRequests),
 });

@@ -1,6 +1,5 @@
 import type { DefaultSession } from "next-auth";
-
-type Role = "ADMIN" | "VIEWER";
+import type { Role } from "~/core/roles";
 
 declare module "next-auth" {
   interface Session {

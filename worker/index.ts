@@ -4,8 +4,9 @@ import { restoreLeftoverAffinity } from "./backends/local/cpu-pinning";
 import { reapOrphans } from "./backends/local/orphans";
 import { DEFAULT_RUN_ROOT } from "./backends/local/paths";
 import { recoverFromStoppedWorkers } from "./jobs/recover";
+import { workerLog } from "./log";
 
-const log = (message: string) => console.log(`worker: ${message}`);
+const log = (message: string) => workerLog.info(message);
 
 /**
  * The worker's entry (`npm run worker`; `npm start` supervises it). Start-up first settles what a
@@ -29,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`worker: failed to start: ${(error as Error).stack ?? String(error)}`);
+  workerLog.error("failed to start", { err: error });
   process.exit(1);
 });

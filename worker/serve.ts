@@ -7,6 +7,7 @@ import { REPORT_QUEUE_NAME, type ReportJobData } from "~/server/queue/report-que
 import { type BenchmarkJobData, RUN_QUEUE_NAME } from "~/server/queue/run-queue";
 import { createBackend } from "./backends";
 import { tryLockHost } from "./backends/local/host-lock";
+import { workerDependencyChecks } from "./health";
 import { processBenchmark } from "./jobs/benchmark";
 import { sweepLeftoverNamespaces } from "./jobs/cluster-janitor";
 import { processProbeJob } from "./jobs/probe-job";
@@ -17,16 +18,17 @@ import { startRowWorker } from "./jobs/row-worker";
 import { snapshotAfterRun } from "./jobs/snapshot-metrics";
 import { closeLiveEvents, intervalPublisher } from "./live-events";
 import { liveMetricsFor } from "./live-metrics";
+import { runLog, workerLog } from "./log";
 import { activeRuns, runsFinished, startMetricsServer } from "./metrics";
 
-const log = (message: string) => console.log(`worker: ${message}`);
+const log = (message: string) => workerLog.info(message);
 
 /** How soon a local run another worker's benchmark kept waiting is offered again. */
 const HOST_BUSY_RETRY_MS = 2_000;
 
 const janitor = () =>
   sweepLeftoverNamespaces(log).catch((error: unknown) =>
-    console.warn(`worker: janitor could not list the cluster's namespaces: ${(error as Error).message}`),
+    workerLog.warn(`janitor could not list the cluster's namespaces: ${(error as Error).message}`),
   );
 
 let reconciling = false;
@@ -52,7 +54,7 @@ async function reconcile(startUp = false): Promise<void> {
     if (reconcileFailing) log("reconcile: passes get through again");
     reconcileFailing = false;
   } catch (error) {
-    if (!reconcileFailing) console.warn(`worker: reconcile failed (retried every pass): ${shortDatabaseError(error)}`);
+    if (!reconcileFailing) workerLog.warn(`reconcile failed (retried every pass): ${shortDatabaseError(error)}`);
     reconcileFailing = true;
   } finally {
     reconciling = false;
@@ -93,7 +95,7 @@ export async function serve(): Promise<void> {
           },
         });
         if (outcome === "HOST_BUSY") {
-          log(`run ${job.data.runId}: another local benchmark holds this machine; left queued`);
+          runLog(job.data.runId).info("another local benchmark holds this machine; left queued");
           // Another worker on this machine is benchmarking: the run stays QUEUED, its job waits a
           // little in BullMQ's delayed set, and this worker is free for cluster runs meanwhile.
           await job.moveToDelayed(Date.now() + HOST_BUSY_RETRY_MS, job.token);
@@ -125,19 +127,21 @@ export async function serve(): Promise<void> {
   );
 
   const reconcileTimer = setInterval(() => void reconcile(), env.WORKER_RECONCILE_SECONDS * 1000);
-  const metricsServer = startMetricsServer(env.WORKER_METRICS_PORT);
-  console.log(`worker: ready (queue ${env.QUEUE_PREFIX}:${RUN_QUEUE_NAME}, concurrency ${env.WORKER_CONCURRENCY})`);
+  const health = workerDependencyChecks({ runs: runWorker, probes: probeWorker, reports: reportWorker });
+  const metricsServer = startMetricsServer(env.WORKER_METRICS_PORT, env.WORKER_METRICS_HOST, health.checks);
+  log(`ready (queue ${env.QUEUE_PREFIX}:${RUN_QUEUE_NAME}, concurrency ${env.WORKER_CONCURRENCY})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`worker: ${signal} received, stopping the active run and shutting down`);
+    log(`${signal} received, stopping the active run and shutting down`);
     clearInterval(reconcileTimer);
     shutdown.abort();
     await Promise.all([runWorker.close(), probeWorker.close(), reportWorker.close()]);
     await closeLiveEvents();
     metricsServer?.close();
+    health.close();
     await db.$disconnect();
     process.exit(0);
   };
@@ -147,5 +151,5 @@ export async function serve(): Promise<void> {
 
 function logReconciled(what: string, r: ReconcileReport): void {
   if (r.reenqueued.length + r.failedStale.length === 0) return;
-  console.log(`worker: re-enqueued ${r.reenqueued.length}, failed ${r.failedStale.length} stale ${what}(s)`);
+  log(`re-enqueued ${r.reenqueued.length}, failed ${r.failedStale.length} stale ${what}(s)`);
 }

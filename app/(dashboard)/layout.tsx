@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { SignOutButton, SignOutEverywhereButton } from "~/components/auth/sign-out-button";
 import { LiveBanner, LiveIndicator, LiveProvider } from "~/components/live/live-provider";
 import { DatabaseBanner } from "~/components/ui/database-banner";
+import { canOperate, isAdmin } from "~/core/roles";
 import { getSession } from "~/server/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,8 @@ export const dynamic = "force-dynamic";
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const session = await getSession();
   if (!session) redirect("/login");
-  const isAdmin = session.user.role === "ADMIN";
+  const mayOperate = canOperate(session.user.role);
+  const admin = isAdmin(session.user.role);
   return (
     <LiveProvider>
       <header className="topbar">
@@ -21,15 +23,20 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </Link>
         <nav>
           <Link href="/">Runs</Link>
-          {isAdmin && <Link href="/runs/new">New run</Link>}
+          {mayOperate && <Link href="/runs/new">New run</Link>}
           <Link href="/compare">Compare</Link>
           <Link href="/reports">Reports</Link>
           <Link href="/probes">Probes</Link>
           <Link href="/cluster">Cluster</Link>
+          <Link href="/tokens">Tokens</Link>
+          {admin && <Link href="/admin/users">Users</Link>}
+          {admin && <Link href="/admin/audit">Audit log</Link>}
         </nav>
         <div className="who">
           <LiveIndicator />
-          <span data-testid="current-user">{session.user.email}</span>
+          <Link href="/account" data-testid="current-user">
+            {session.user.email}
+          </Link>
           <span className="badge role">{session.user.role.toLowerCase()}</span>
           <SignOutButton />
           <SignOutEverywhereButton />

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { RunsTable } from "~/components/runs/runs-table";
+import { canOperate } from "~/core/roles";
 import { getSession } from "~/server/auth/session";
 
 export default async function RunsPage() {
@@ -9,7 +10,7 @@ export default async function RunsPage() {
       <div className="toolbar">
         <h1 style={{ margin: 0 }}>Benchmark runs</h1>
         <span className="spacer" />
-        {session?.user.role === "ADMIN" && (
+        {canOperate(session?.user.role) && (
           <Link className="btn primary" href="/runs/new">
             New run
           </Link>

@@ -177,7 +177,13 @@ export async function viewerRows(opts: ViewerOptions): Promise<Row[]> {
   return viewerTable(spec, quiet, watchedFigures, loads, webCores);
 }
 
-function viewerTable(spec: ReturnType<typeof viewerSpec>, quiet: Measured[], watched: Measured[], loads: ViewerLoad[], webCores: number[]): Row[] {
+function viewerTable(
+  spec: ReturnType<typeof viewerSpec>,
+  quiet: Measured[],
+  watched: Measured[],
+  loads: ViewerLoad[],
+  webCores: number[],
+): Row[] {
   const ratios = (k: keyof Measured) => watched.map((w, i) => w[k] / (quiet[i]?.[k] ?? Number.NaN));
   const list = (xs: number[], f: (x: number) => string) => xs.map(f).join(", ");
   const runNote = `nginx, ${spec.rate} rps, ${spec.connections} connections, ${spec.warmupSeconds} s warm-up + ${spec.durationSeconds} s, ${quiet.length} pair(s) interleaved; ratio = median over pairs of (with viewers / without).`;

@@ -319,7 +319,15 @@ function Probes({ comparison }: { comparison: Comparison }) {
   );
 }
 
-export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[]; baselineId: string | null; isAdmin: boolean }) {
+export function CompareView({
+  runIds,
+  baselineId,
+  canOperate,
+}: {
+  runIds: string[];
+  baselineId: string | null;
+  canOperate: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const query = useQuery(trpc.compare.runs.queryOptions({ runIds, baselineId }));
@@ -367,6 +375,12 @@ export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[];
         </a>
         <a className="btn" href={`/api/reports/export?${exportQuery}&format=json`} download>
           JSON
+        </a>
+        <a className="btn" href={`/api/reports/export?${exportQuery}&format=bmf`} download title="Bencher metric format">
+          BMF
+        </a>
+        <a className="btn" href={`/api/reports/export?${exportQuery}&format=openmetrics`} download>
+          OpenMetrics
         </a>
       </div>
 
@@ -439,7 +453,7 @@ export function CompareView({ runIds, baselineId, isAdmin }: { runIds: string[];
 
       <Probes comparison={c} />
 
-      <ReportsPanel runIds={runIds} baselineId={c.baselineId} isAdmin={isAdmin} />
+      <ReportsPanel runIds={runIds} baselineId={c.baselineId} canOperate={canOperate} />
     </>
   );
 }

@@ -15,10 +15,10 @@ import { verdictClass } from "./regressions";
 import "./compare.css";
 
 /**
- * On the run page: whether the run is its profile's baseline (admins can mark or unmark it) and,
+ * On the run page: whether the run is its profile's baseline (operators and admins can mark or unmark it) and,
  * for a later run of a profile with a baseline, whether its p99 regressed beyond the 95% interval.
  */
-export function RunBaselineControl({ runId, mesh, isAdmin }: { runId: string; mesh: string; isAdmin: boolean }) {
+export function RunBaselineControl({ runId, mesh, canOperate }: { runId: string; mesh: string; canOperate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const query = useQuery(trpc.compare.runStatus.queryOptions({ runId }));
@@ -49,7 +49,7 @@ export function RunBaselineControl({ runId, mesh, isAdmin }: { runId: string; me
           vs <Link href={compareHref([baseline.id, runId], baseline.id)}>{baseline.name}</Link>
         </span>
       )}
-      {isAdmin && canBeBaseline && (
+      {canOperate && canBeBaseline && (
         <button
           type="button"
           className="btn"

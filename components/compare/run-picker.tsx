@@ -13,10 +13,10 @@ import { compareHref } from "./href";
 import "./compare.css";
 
 /**
- * Succeeded runs with checkboxes: pick 2-8 to compare, or (admins, mode "report") 1-8 to put in
+ * Succeeded runs with checkboxes: pick 2-8 to compare, or (operators and admins, mode "report") 1-8 to put in
  * a report. Searchable by name, filterable by profile.
  */
-export function RunPicker({ initial, mode, isAdmin }: { initial: string[]; mode: "compare" | "report"; isAdmin: boolean }) {
+export function RunPicker({ initial, mode, canOperate }: { initial: string[]; mode: "compare" | "report"; canOperate: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [search, setSearch] = useState("");
@@ -73,7 +73,7 @@ export function RunPicker({ initial, mode, isAdmin }: { initial: string[]; mode:
           <button type="button" className="btn primary" disabled={!ready} onClick={() => router.push(compareHref(selected))}>
             Compare {selected.length >= MIN_COMPARE_RUNS ? `${selected.length} runs` : "selected"}
           </button>
-        ) : isAdmin ? (
+        ) : canOperate ? (
           <button
             type="button"
             className="btn primary"

@@ -13,10 +13,10 @@ interface Props {
   name: string;
   spec: RunSpec | null;
   active: boolean;
-  isAdmin: boolean;
+  canOperate: boolean;
 }
 
-export function KernelSection({ runId, name, spec, active, isAdmin }: Props) {
+export function KernelSection({ runId, name, spec, active, canOperate }: Props) {
   const probes = spec?.probes ?? [];
   const trpc = useTRPC();
   const query = useQuery(
@@ -40,7 +40,7 @@ export function KernelSection({ runId, name, spec, active, isAdmin }: Props) {
         <span className="muted">per repetition; live values are in the charts above while the run executes</span>
       </div>
       {query.isError && <div className="form-error">Could not load probe results: {query.error.message}</div>}
-      {spec && !active && <ProbeOverheadNote runId={runId} name={name} spec={spec} isAdmin={isAdmin} />}
+      {spec && !active && <ProbeOverheadNote runId={runId} name={name} spec={spec} canOperate={canOperate} />}
       {[...byProbe].map(([probe, results]) =>
         results.length === 0 ? (
           <div className="panel" key={probe}>

@@ -6,7 +6,7 @@ import { formatDate, formatDuration } from "~/core/format/units";
 import { useTRPC } from "~/trpc/react";
 import { ProbeResultCard } from "./probe-result-card";
 
-export function ProbeJobDetail({ id, isAdmin }: { id: string; isAdmin: boolean }) {
+export function ProbeJobDetail({ id, canOperate }: { id: string; canOperate: boolean }) {
   const trpc = useTRPC();
   const query = useQuery(
     trpc.probes.getJob.queryOptions(
@@ -26,7 +26,7 @@ export function ProbeJobDetail({ id, isAdmin }: { id: string; isAdmin: boolean }
         <StatusBadge status={job.status} />
         {job.status === "RUNNING" && <ProgressBar percent={job.progress} />}
         <span className="spacer" />
-        {isAdmin && active && (
+        {canOperate && active && (
           <button
             type="button"
             className="btn danger"

@@ -8,8 +8,8 @@ import { formatDate } from "~/core/format/units";
 import { PROBE_NAMES, PROBES, type ProbeName } from "~/core/probes";
 import { useTRPC } from "~/trpc/react";
 
-/** Standalone probe jobs: a form for admins and the latest jobs for everyone. */
-export function ProbeJobs({ isAdmin }: { isAdmin: boolean }) {
+/** Standalone probe jobs: a form for operators and admins and the latest jobs for everyone. */
+export function ProbeJobs({ canOperate }: { canOperate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const jobs = useQuery(
@@ -35,7 +35,7 @@ export function ProbeJobs({ isAdmin }: { isAdmin: boolean }) {
 
   return (
     <>
-      {isAdmin && (
+      {canOperate && (
         <form className="panel" onSubmit={onSubmit} aria-label="New probe job">
           <h2>Run a probe on its own</h2>
           <div className="form">

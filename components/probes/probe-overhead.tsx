@@ -12,17 +12,17 @@ const pct = (withP: number | null, without: number | null) =>
     ? MISSING
     : `${withP >= without ? "+" : ""}${(((withP - without) / without) * 100).toFixed(1)}%`;
 
-/** What the probes cost this run, against the same spec run without probes (which an admin can start from here). */
+/** What the probes cost this run, against the same spec run without probes (which an operator or admin can start from here). */
 export function ProbeOverheadNote({
   runId,
   name,
   spec,
-  isAdmin,
+  canOperate,
 }: {
   runId: string;
   name: string;
   spec: RunSpec;
-  isAdmin: boolean;
+  canOperate: boolean;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -34,7 +34,7 @@ export function ProbeOverheadNote({
     return (
       <div className="notice" data-testid="probe-overhead">
         No run of the same spec without probes yet, so the probes&apos; own cost is not measured.{" "}
-        {isAdmin && (
+        {canOperate && (
           <button
             type="button"
             className="btn"

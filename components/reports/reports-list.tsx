@@ -8,7 +8,7 @@ import { ReportRows } from "./report-rows";
 import "~/components/compare/compare.css";
 
 /** Every stored report, newest first. */
-export function ReportsList({ isAdmin }: { isAdmin: boolean }) {
+export function ReportsList({ canDelete }: { canDelete: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const query = useInfiniteQuery(
@@ -42,7 +42,7 @@ export function ReportsList({ isAdmin }: { isAdmin: boolean }) {
           reports={reports}
           waitingForBenchmark={waiting}
           showTitle
-          onDelete={isAdmin ? (id) => remove.mutate({ id }) : undefined}
+          onDelete={canDelete ? (id) => remove.mutate({ id }) : undefined}
         />
       )}
       <LoadMore query={query} />

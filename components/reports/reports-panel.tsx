@@ -5,8 +5,16 @@ import { ACTIVE_STATUSES } from "~/core/run-status";
 import { useTRPC } from "~/trpc/react";
 import { ReportRows } from "./report-rows";
 
-/** Reports of exactly these runs: generate (admins) and download (everyone logged in). */
-export function ReportsPanel({ runIds, baselineId, isAdmin }: { runIds: string[]; baselineId: string | null; isAdmin: boolean }) {
+/** Reports of exactly these runs: generate (operators and admins) and download (everyone logged in). */
+export function ReportsPanel({
+  runIds,
+  baselineId,
+  canOperate,
+}: {
+  runIds: string[];
+  baselineId: string | null;
+  canOperate: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(
@@ -29,7 +37,7 @@ export function ReportsPanel({ runIds, baselineId, isAdmin }: { runIds: string[]
       <div className="toolbar">
         <h2 style={{ margin: 0 }}>Reports</h2>
         <span className="spacer" />
-        {isAdmin ? (
+        {canOperate ? (
           <>
             <button type="button" className="btn primary" disabled={generate.isPending} onClick={() => start(["PDF"])}>
               Generate PDF report

@@ -93,7 +93,7 @@ export function NewRunForm() {
       const fieldErrors = (error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } }).data?.zodError
         ?.fieldErrors;
       if (fieldErrors) setServerErrors(Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, v[0]])));
-      if (errorCode(error) === "FORBIDDEN") setServerErrors({ form: "Only admins can start runs." });
+      if (errorCode(error) === "FORBIDDEN") setServerErrors({ form: "Only operators and admins can start runs." });
     }
   }
 

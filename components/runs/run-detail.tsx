@@ -12,6 +12,7 @@ import { ACTIVE_STATUSES } from "~/core/run-status";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
 import { InterferencePanel } from "./interference-panel";
+import { RunExportsMenu } from "./run-exports-menu";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ProgressBar, StatusBadge } from "./status-badge";
 
@@ -49,7 +50,7 @@ function LastSecond({ runId }: { runId: string }) {
   );
 }
 
-export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean }) {
+export function RunDetailView({ id, canOperate }: { id: string; canOperate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const poll = useFallbackPolling();
@@ -89,9 +90,10 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
           </span>
         )}
         {run.status === "RUNNING" && <LastSecond runId={run.id} />}
-        {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} isAdmin={isAdmin} />}
+        {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} canOperate={canOperate} />}
         <span className="spacer" />
-        {isAdmin && active && (
+        {run.status === "SUCCEEDED" && <RunExportsMenu runId={run.id} />}
+        {canOperate && active && (
           <button
             type="button"
             className="btn danger"
@@ -209,7 +211,7 @@ export function RunDetailView({ id, isAdmin }: { id: string; isAdmin: boolean })
 
       <InterferencePanel interference={run.interference} />
 
-      <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} isAdmin={isAdmin} />
+      <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} canOperate={canOperate} />
 
       <div className="panel">
         <h2>Specification</h2>

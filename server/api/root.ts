@@ -6,6 +6,8 @@ import { metricsRouter } from "./routers/metrics";
 import { probesRouter } from "./routers/probes";
 import { reportsRouter } from "./routers/reports";
 import { runsRouter } from "./routers/runs";
+import { tokensRouter } from "./routers/tokens";
+import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -17,6 +19,8 @@ export const appRouter = createTRPCRouter({
   cluster: clusterRouter,
   account: accountRouter,
   live: liveRouter,
+  tokens: tokensRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { BlockList, isIP } from "node:net";
 import { env } from "~/server/env";
 import { peerAddressFrom } from "~/server/http/peer-address";
+import { appLog } from "~/server/log";
 
 /** The key used when the socket address is unknown: every such client shares one login budget. */
 export const UNKNOWN_ADDRESS = "unknown";
@@ -73,7 +74,7 @@ export function clientAddress(headers: Headers | Record<string, unknown> | undef
   const peer = peerAddressFrom(headers);
   if (!peer && !warnedNoPeer) {
     warnedNoPeer = true;
-    console.warn("client address: no socket address on the request (instrumentation.ts not loaded?); logins share one budget");
+    appLog.warn("client address: no socket address on the request (instrumentation.ts not loaded?); logins share one budget");
   }
   return resolveClientAddress(peer, headerValue(headers, "x-forwarded-for"), configured);
 }

@@ -2,9 +2,11 @@ import type { NextAuthOptions, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
+import type { Role } from "~/core/roles";
 import { recordAudit } from "~/server/audit";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
+import { appLog } from "~/server/log";
 import { clientAddress } from "./client-address";
 import { assertLoginAllowed, clearLoginFailures, LoginLockedError, recordLoginFailure } from "./login-limiter";
 import { hashPassword, verifyPassword } from "./password";
@@ -15,11 +17,11 @@ import { currentSessionUser, newSessionId, revokeSession } from "./session-valid
  * as it stands: every read needs the database anyway, so the caller gets a 503 from the procedure,
  * not a 401 that would send them to the login page for an outage.
  */
-async function sessionUserOrTrustToken(token: JWT): Promise<{ id: string; role: "ADMIN" | "VIEWER" } | null> {
+async function sessionUserOrTrustToken(token: JWT): Promise<{ id: string; role: Role } | null> {
   try {
     return await currentSessionUser(token);
   } catch (error) {
-    console.warn(`session check skipped (${(error as Error).message.split("\n")[0]}): the token is trusted until it can run`);
+    appLog.warn(`session check skipped (${(error as Error).message.split("\n")[0]}): the token is trusted until it can run`);
     return token.uid && token.role ? { id: token.uid, role: token.role } : null;
   }
 }
@@ -62,6 +64,10 @@ export const authOptions: NextAuthOptions = {
           await recordLoginFailure(email, ip);
           await recordAudit({ userId: user?.id ?? null, action: "login_failed", target: email, detail: { ip } });
           throw new Error("Wrong email or password.");
+        }
+        if (user.disabledAt) {
+          await recordAudit({ userId: user.id, action: "login_failed", target: email, detail: { ip, reason: "disabled" } });
+          throw new Error("This account is disabled. Ask an admin.");
         }
         await clearLoginFailures(email, ip);
         await recordAudit({ userId: user.id, action: "login", detail: { ip } });

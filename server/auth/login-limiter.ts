@@ -1,5 +1,6 @@
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "~/server/env";
+import { appLog } from "~/server/log";
 import { webMetrics } from "~/server/metrics/registry";
 import { sharedRedis } from "~/server/queue/redis";
 
@@ -62,7 +63,7 @@ export async function assertLoginAllowed(email: string, ip: string): Promise<voi
 function reportLockout(scope: LockScope, email: string, ip: string, state: RateLimiterRes): void {
   webMetrics().loginLockouts.inc({ scope });
   const where = scope === "email" ? "from every address" : `from ${ip}`;
-  console.warn(
+  appLog.warn(
     `login locked: ${email} ${where} after ${state.consumedPoints} failures, for ${Math.ceil(state.msBeforeNext / 1000)} s`,
   );
 }

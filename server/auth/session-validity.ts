@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import type { Role } from "~/core/roles";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
 import { sharedRedis } from "~/server/queue/redis";
@@ -20,7 +21,7 @@ export interface SessionClaims {
 
 export interface CurrentUser {
   id: string;
-  role: "ADMIN" | "VIEWER";
+  role: Role;
   sessionVersion: number;
 }
 
@@ -41,6 +42,11 @@ export async function revokeSession(sid: string, expiresAtSeconds: number | unde
   await sharedRedis().set(revokedKey(sid), "1", "EX", ttl);
 }
 
+/** Forgets this process's cached view of a user, so a change of role is seen by the next request. */
+export function forgetCachedUser(userId: string): void {
+  userCache.delete(userId);
+}
+
 /** Ends every session of a user, on every device. */
 export async function revokeAllSessions(userId: string): Promise<void> {
   await db.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
@@ -50,8 +56,13 @@ export async function revokeAllSessions(userId: string): Promise<void> {
 async function currentUserRow(userId: string): Promise<CurrentUser | "gone"> {
   const cached = userCache.get(userId);
   if (cached) return cached;
-  const row = await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true, sessionVersion: true } });
-  const value = row ?? "gone";
+  const row = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, role: true, sessionVersion: true, disabledAt: true },
+  });
+  // A disabled user's sessions end like a deleted one's (disabling also bumps the session version).
+  const value: CurrentUser | "gone" =
+    row && !row.disabledAt ? { id: row.id, role: row.role, sessionVersion: row.sessionVersion } : "gone";
   if (env.SESSION_RECHECK_SECONDS > 0) userCache.set(userId, value);
   return value;
 }

@@ -28,6 +28,12 @@ function isOwnOrigin(origin: string, appOrigin: string, host: string | null): bo
  * sent no Origin, Sec-Fetch-Site says the request crossed sites. Requests without either header
  * come from programs, not from a page a user was lured to, and cannot carry a victim's cookies
  * against their will.
+ *
+ * That is why a program with an API token (`Authorization: Bearer mb_…`, e.g. the meshbench CLI in
+ * CI: no Origin, no cookie) passes here: its credential is not ambient. A browser never attaches
+ * that header by itself, so another site's page cannot make a victim's browser send it; a page
+ * that holds a token and sets the header itself sends its own Origin (refused above) and needs a
+ * CORS preflight for Authorization, which MeshBench never grants.
  */
 export function isCrossSiteRequest(method: string, headers: Headers, appOrigin: string): boolean {
   if (SAFE_METHODS.has(method.toUpperCase())) return false;

@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from "bullmq";
 import { env } from "~/server/env";
+import { appLog } from "~/server/log";
 import { sharedRedis } from "./redis";
 
 /**
@@ -43,7 +44,7 @@ export async function enqueueOrLeaveToReconciler(
     await enqueue(id);
     return true;
   } catch (error) {
-    console.warn(`${what} ${id} stored but not enqueued (the reconciler will retry): ${(error as Error).message}`);
+    appLog.warn(`${what} ${id} stored but not enqueued (the reconciler will retry): ${(error as Error).message}`);
     return false;
   }
 }

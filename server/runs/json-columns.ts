@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ProbeHistogramInput } from "~/core/compare";
 import type { RunInterference } from "~/core/interference";
 import type { ComponentUsage } from "~/core/result";
+import { type RunEnvironment, runEnvironmentSchema } from "~/core/run-environment";
 import { type RunSpec, runSpecSchema } from "~/core/spec";
 
 /**
@@ -76,3 +77,6 @@ export const interferenceColumn = z
   })
   .nullable()
   .catch(null) satisfies z.ZodType<RunInterference | null>;
+
+/** BenchmarkRun.environment: where the run ran; null if absent or unreadable. */
+export const environmentColumn = runEnvironmentSchema.nullable().catch(null) satisfies z.ZodType<RunEnvironment | null>;

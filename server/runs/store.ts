@@ -5,9 +5,10 @@
  * - run-status.ts: which statuses are finished and which a comparison accepts.
  * - run-rows.ts: single runs (header, creation, cancelling, whether a local benchmark is running).
  * - run-list.ts: the runs list and the compare page's candidates.
- * - detail.ts, run-figures.ts, compare-inputs.ts: a run as the run page, the probe overhead and
- *   the comparison read it.
+ * - detail.ts, run-figures.ts, compare-inputs.ts, export-repetitions.ts: a run as the run page, the
+ *   probe overhead, the comparison and the single-run exports read it.
  * - baselines.ts: profile baselines.
+ * - environment.ts: where a run ran (target, cluster version, nodes), written once it is prepared.
  * - results.ts, probe-results.ts: the worker's result writes and the run's summary.
  */
 
@@ -22,6 +23,8 @@ export {
 } from "./baselines";
 export { findCompareInputs } from "./compare-inputs";
 export { type RunDetail, runDetail } from "./detail";
+export { findRunEnvironment, storeRunEnvironment } from "./environment";
+export { findRunExportRepetitions } from "./export-repetitions";
 export { storeRunInterference } from "./interference";
 export { findProbeResultsOfRun, PROBE_RESULT_SELECT, type ProbeResultOwner, storeProbeResult } from "./probe-results";
 export { runSummary, storeIterationResult } from "./results";

@@ -2,18 +2,19 @@ import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import type { Session } from "next-auth";
 import { expect } from "vitest";
+import type { Role } from "~/core/roles";
 import { createCaller } from "~/server/api/root";
 import { createInnerContext } from "~/server/api/trpc";
 import { hashPassword } from "~/server/auth/password";
 import { db } from "~/server/db/client";
 
-export async function createUser(role: "ADMIN" | "VIEWER", password = "correct horse battery") {
+export async function createUser(role: Role, password = "correct horse battery") {
   return db.user.create({
     data: { email: `${role.toLowerCase()}-${randomUUID()}@test.local`, role, passwordHash: await hashPassword(password) },
   });
 }
 
-export function sessionFor(user: { id: string; email: string; role: "ADMIN" | "VIEWER" }): Session {
+export function sessionFor(user: { id: string; email: string; role: Role }): Session {
   return { user: { id: user.id, email: user.email, role: user.role }, expires: new Date(Date.now() + 3_600_000).toISOString() };
 }
 

@@ -88,7 +88,7 @@ describe("live stream: the worker's state changes pushed through Redis to subscr
   it("ends the stream once the viewer's session has ended", async () => {
     const user = await createUser("VIEWER");
     let valid = true;
-    const caller = createCaller(createInnerContext(sessionFor(user), async () => valid));
+    const caller = createCaller(createInnerContext(sessionFor(user), { callerStillValid: async () => valid }));
     const stream = record(await caller.live.events());
     await waitFor("the stream to be ready", async () => stream.received.find((r) => r.message.type === "ready") ?? null, 5_000);
     valid = false;

@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Comparison } from "~/core/compare";
-import { comparisonCsv, smpDocument } from "~/core/exports";
+import { comparisonCsv } from "~/core/exports/comparison";
+import { smpDocument } from "~/core/exports/smp";
 import { formatLatencyUs } from "~/core/format/units";
 import { createLatencyHistogram, encodeHistogram } from "~/core/histogram";
 import { type RunSpecInput, runSpecSchema } from "~/core/spec";
@@ -218,9 +219,9 @@ describe("comparison reports of real local runs", () => {
     expect(csv[1]).toContain(baseId);
     const nginx = comparison.runs[1];
     if (!nginx) throw new Error("missing run");
-    const smp = smpDocument(nginx) as { performance_test_result: { latencies_ms: { p99: number }; actual_QPS: number } };
+    const smp = smpDocument(nginx) as { performance_test_result: { latencies_ms: { p99: number }; actual_qps: number } };
     expect(smp.performance_test_result.latencies_ms.p99).toBeCloseTo((nginx.summary?.p99Us ?? 0) / 1000, 4);
-    expect(smp.performance_test_result.actual_QPS).toBeGreaterThan(250);
+    expect(smp.performance_test_result.actual_qps).toBeGreaterThan(250);
   });
 
   it("judges later runs of a profile against its marked baseline", async () => {

@@ -99,6 +99,16 @@ describe("runs API (tRPC against the real database and queue)", () => {
     expect((await db.benchmarkRun.findUniqueOrThrow({ where: { id } })).status).toBe("QUEUED");
   });
 
+  it("lets an operator start and cancel a run, recorded under the operator's name", async () => {
+    const operator = await createUser("OPERATOR");
+    const caller = callerFor(sessionFor(operator));
+    const { id } = await caller.runs.create({ name: "operator's run", spec: goodSpec });
+    await caller.runs.cancel({ id });
+    const run = await db.benchmarkRun.findUniqueOrThrow({ where: { id } });
+    expect(run.createdById).toBe(operator.id);
+    expect(await db.auditEvent.count({ where: { userId: operator.id, action: { in: ["run.create", "run.cancel"] } } })).toBe(2);
+  });
+
   it("checks the role in the database, not only in the session token", async () => {
     const demoted = await createUser("ADMIN");
     await db.user.update({ where: { id: demoted.id }, data: { role: "VIEWER" } });

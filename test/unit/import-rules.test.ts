@@ -62,8 +62,10 @@ const IMPORT_RULES: readonly Rule[] = [
       "server/runs/",
       "server/reports/comparison",
       "server/metrics/",
+      "server/health/readiness",
+      "server/log",
     ],
-    why: "the worker shares the server's data, queue, cluster and metrics modules, never its API, auth or pages",
+    why: "the worker shares the server's data, queue, cluster, metrics, health-check and logging modules, never its API, auth or pages",
   },
 ];
 

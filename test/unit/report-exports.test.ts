@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { buildComparison, type CompareRunInput } from "~/core/compare";
-import { COMPARISON_CSV_COLUMNS, comparisonCsv, comparisonJson, type JsonValue, smpDocument, toYaml } from "~/core/exports";
+import { COMPARISON_CSV_COLUMNS, comparisonCsv, comparisonJson } from "~/core/exports/comparison";
+import type { JsonValue } from "~/core/exports/json";
+import { smpDocument } from "~/core/exports/smp";
+import { toYaml } from "~/core/exports/yaml";
 import { createLatencyHistogram, recordLatencyUs } from "~/core/histogram";
 import { runSpecSchema } from "~/core/spec";
 
@@ -96,12 +99,12 @@ describe("SMP export", () => {
     const latencies = result.latencies_ms as { [k: string]: number };
     expect(latencies.p99).toBe((nginx.summary?.p99Us ?? 0) / 1000);
     expect(latencies.p50).toBeCloseTo(1.1, 1);
-    expect(result.actual_QPS).toBe(99.5);
+    expect(result.actual_qps).toBe(99.5);
     expect(result.start_time).toBe("2026-11-02T08:00:00.000Z");
-    expect(result.testId).toBe(doc.performance_test_config?.id);
-    expect(result.meshConfigId).toBe(doc.service_mesh_config?.id);
+    expect(result.test_id).toBe(doc.performance_test_config?.id);
+    expect(result.mesh_config_id).toBe(doc.service_mesh_config?.id);
     expect(doc.performance_test_config?.clients).toEqual([
-      { internal: true, load_generator: "MeshBench built-in (open loop)", protocol: "http", connections: 4, rps: 100 },
+      { internal: true, load_generator: "MeshBench built-in (open loop)", protocol: "PROTOCOL_HTTP", connections: 4, rps: 100 },
     ]);
     expect(doc.performance_test_config?.duration).toBe("10s");
     // nginx is not an SMP mesh type: none is claimed; the sidecars' CPU is unknown (one proxy unmeasured)

@@ -2,6 +2,7 @@ import { isProbeName } from "~/core/probes";
 import { db } from "~/server/db/client";
 import { storeProbeResult } from "~/server/runs/store";
 import { type Capability, runProbeFor } from "~/worker/probes";
+import { workerLog } from "../log";
 import { probeCapability, unavailableProbeResult } from "./probe-session";
 import { runRowJob } from "./row-job";
 
@@ -29,7 +30,9 @@ export function processProbeJob(
     "ProbeJob",
     probeJobId,
     {
-      log: deps.log ?? ((m: string) => console.log(`[probe job ${probeJobId}] ${m}`)),
+      log:
+        deps.log ??
+        ((m: string) => workerLog.child({ job: "probe-job", jobId: probeJobId }, `[probe job ${probeJobId}] `).info(m)),
       shutdownSignal: deps.shutdownSignal,
       heartbeatMs: deps.pollMs,
       cancelledError: "Cancelled by an admin; the data measured until then is kept",

@@ -4,6 +4,7 @@ import { isLocalBenchmarkRunning } from "~/server/runs/store";
 import { captureEnvironment, type ReportEnvironment } from "~/worker/reports/environment";
 import { renderReportHtml } from "~/worker/reports/html";
 import { printPdf } from "~/worker/reports/pdf";
+import { workerLog } from "../log";
 import { type RowJobContext, type RowJobOutcome, runRowJob } from "./row-job";
 
 /** Lost and stale reports are settled by the one reconciler of all row-job tables. */
@@ -52,7 +53,8 @@ export async function waitForNoLocalBenchmark(signal?: AbortSignal): Promise<voi
  * rendering is SKIPPED.
  */
 export async function processReport(reportId: string, deps: ReportJobDeps = {}): Promise<ReportOutcome> {
-  const log = deps.log ?? ((m: string) => console.log(`[report ${reportId}] ${m}`));
+  const logger = workerLog.child({ job: "report", jobId: reportId }, `[report ${reportId}] `);
+  const log = deps.log ?? ((m: string) => logger.info(m));
   const exists = await db.report.findUnique({ where: { id: reportId }, select: { status: true } });
   if (exists?.status !== "QUEUED") {
     log("not queued any more: skipped");

@@ -1,6 +1,7 @@
 import { type Job, Worker } from "bullmq";
 import { env } from "~/server/env";
 import { createRedis } from "~/server/queue/redis";
+import { workerLog } from "../log";
 
 export interface RowWorkerOptions {
   /** How many rows of this queue one worker process handles at once. */
@@ -25,6 +26,7 @@ export function startRowWorker<T>(
     concurrency: options.concurrency,
     maxStalledCount: 0,
   });
-  worker.on("error", (error) => console.error(`${options.label} worker: ${error.message}`));
+  const log = workerLog.child({ job: options.label }, `${options.label} worker: `);
+  worker.on("error", (error) => log.error(error.message));
   return worker;
 }

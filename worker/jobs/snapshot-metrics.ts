@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { snapshotRunMetrics } from "~/server/metrics/run-metrics";
 import { findRunHeader } from "~/server/runs/store";
+import { runLog } from "../log";
 
 /** Prometheus scrapes the worker every second: wait for the run's last samples to be stored. */
 const FINAL_SCRAPE_WAIT_MS = 2_500;
@@ -20,9 +21,9 @@ export async function snapshotAfterRun(runId: string, shutdown: AbortSignal): Pr
     const points = metrics
       ? Object.values(metrics.charts).reduce((n, c) => n + c.series.reduce((m, s) => m + s.points.length, 0), 0)
       : 0;
-    console.log(`[run ${runId}] metrics snapshot stored (${points} points)`);
+    runLog(runId).info(`metrics snapshot stored (${points} points)`);
   } catch (error) {
     if (shutdown.aborted) return;
-    console.warn(`[run ${runId}] no metrics snapshot: ${(error as Error).message}`);
+    runLog(runId).warn(`no metrics snapshot: ${(error as Error).message}`);
   }
 }

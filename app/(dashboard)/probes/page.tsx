@@ -1,4 +1,5 @@
 import { ProbeJobs } from "~/components/probes/probe-jobs";
+import { canOperate } from "~/core/roles";
 import { getSession } from "~/server/auth/session";
 
 export default async function ProbesPage() {
@@ -11,7 +12,7 @@ export default async function ProbesPage() {
         run&apos;s probes run on its client&apos;s and server&apos;s nodes and are shown on its page. A probe that cannot run says
         why instead of showing numbers.
       </p>
-      <ProbeJobs isAdmin={session?.user.role === "ADMIN"} />
+      <ProbeJobs canOperate={canOperate(session?.user.role)} />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { byRunIdInput } from "~/server/api/schemas";
-import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { createTRPCRouter, operatorProcedure, protectedProcedure } from "~/server/api/trpc";
 import { compareCandidatesInput, compareRunsInput, setBaselineInput } from "~/server/compare/schemas";
 import { baselineStatus, compareCandidates, compareRuns, profileRegressions, setBaseline } from "~/server/compare/service";
 
@@ -17,5 +17,5 @@ export const compareRouter = createTRPCRouter({
   runStatus: protectedProcedure.input(byRunIdInput).query(({ input }) => baselineStatus(input.runId)),
 
   /** Marks (or unmarks) a run as the baseline of its profile; the previous baseline is unmarked. */
-  setBaseline: adminProcedure.input(setBaselineInput).mutation(({ ctx, input }) => setBaseline(input, ctx.user.id)),
+  setBaseline: operatorProcedure.input(setBaselineInput).mutation(({ ctx, input }) => setBaseline(input, ctx.user.id)),
 });

@@ -4,6 +4,6 @@ import { liveStream } from "~/server/live/stream";
 export const liveRouter = createTRPCRouter({
   /** Every run's, probe job's and report's state changes and a running benchmark's per-second figures. */
   events: protectedProcedure.subscription(({ ctx, signal }) =>
-    liveStream(signal ?? new AbortController().signal, ctx.sessionStillValid),
+    liveStream(signal ?? new AbortController().signal, ctx.callerStillValid),
   ),
 });

@@ -1,5 +1,5 @@
 import { byIdInput, byRunIdInput } from "~/server/api/schemas";
-import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { createTRPCRouter, operatorProcedure, protectedProcedure } from "~/server/api/trpc";
 import { createProbeJobInput } from "~/server/probes/schemas";
 import { cancelProbeJob, createProbeJob, getProbeJob, listProbeJobs } from "~/server/probes/service";
 import { probeOverhead } from "~/server/runs/probe-overhead";
@@ -17,7 +17,7 @@ export const probesRouter = createTRPCRouter({
   getJob: protectedProcedure.input(byIdInput).query(({ input }) => getProbeJob(input.id)),
 
   /** Runs one probe on its own on the worker's machine for N seconds. */
-  createJob: adminProcedure.input(createProbeJobInput).mutation(({ ctx, input }) => createProbeJob(input, ctx.user.id)),
+  createJob: operatorProcedure.input(createProbeJobInput).mutation(({ ctx, input }) => createProbeJob(input, ctx.user.id)),
 
-  cancelJob: adminProcedure.input(byIdInput).mutation(({ ctx, input }) => cancelProbeJob(input.id, ctx.user.id)),
+  cancelJob: operatorProcedure.input(byIdInput).mutation(({ ctx, input }) => cancelProbeJob(input.id, ctx.user.id)),
 });

@@ -1,5 +1,5 @@
 import { byIdInput } from "~/server/api/schemas";
-import { adminProcedure, createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { createTRPCRouter, operatorProcedure, protectedProcedure } from "~/server/api/trpc";
 import { createRunInput, listRunsInput } from "~/server/runs/schemas";
 import { availableMeshes, cancelRun, createRun, getRun, listRuns } from "~/server/runs/service";
 
@@ -11,9 +11,9 @@ export const runsRouter = createTRPCRouter({
 
   meshes: protectedProcedure.query(() => availableMeshes()),
 
-  create: adminProcedure
+  create: operatorProcedure
     .input(createRunInput)
     .mutation(({ ctx, input }) => createRun({ name: input.name, spec: input.spec, userId: ctx.user.id })),
 
-  cancel: adminProcedure.input(byIdInput).mutation(({ ctx, input }) => cancelRun(input.id, ctx.user.id)),
+  cancel: operatorProcedure.input(byIdInput).mutation(({ ctx, input }) => cancelRun(input.id, ctx.user.id)),
 });

@@ -12,12 +12,15 @@ import {
   type V1Pod,
   type V1Service,
   type V1ServiceAccount,
+  VersionApi,
 } from "@kubernetes/client-node";
 import { CLIENT_NAME, SERVER_NAME } from "~/core/cluster-names";
 import { type KubernetesMeshProfile, podMeetsReadiness } from "~/core/kubernetes-meshes";
 import { detectMesh, meshRefusal } from "~/core/mesh-detection";
 import { parseFortioJson } from "~/core/parsers/fortio";
 import type { ProbeRunResult } from "~/core/probes";
+import { parseQuantity } from "~/core/quantity";
+import type { RunEnvironment, RunEnvironmentNode } from "~/core/run-environment";
 import { asBody, statusCode } from "~/server/cluster/client-node";
 import { readInventory } from "~/server/cluster/cluster-status";
 import { defaultKubeConfig } from "~/server/cluster/kubeconfig";
@@ -70,6 +73,9 @@ export class KubernetesBackend implements Backend {
   private profile: KubernetesMeshProfile | null = null;
   private server: { pod: string; node: string } | null = null;
   private clientNode: string | null = null;
+  /** The nodes the cluster listed at prepare, and the URL the client targets: the run's environment. */
+  private nodes: V1Node[] = [];
+  private targetUrl: string | null = null;
   /** node name → architecture, for the probes' syscall names. */
   private architectures: Record<string, string> = {};
   private prepared = false;
@@ -153,6 +159,8 @@ export class KubernetesBackend implements Backend {
     await this.apps.createNamespacedDeployment({ namespace: ns, body: asBody<V1Deployment>(m.serverDeployment) });
     const server = await this.waitForServer(ctx, ns);
     const nodes = (await this.core.listNode()).items;
+    this.nodes = nodes;
+    this.targetUrl = m.targetUrl;
     this.architectures = Object.fromEntries(
       nodes.map((n) => [n.metadata?.name ?? "", n.status?.nodeInfo?.architecture ?? "amd64"]),
     );
@@ -164,6 +172,34 @@ export class KubernetesBackend implements Backend {
       `kubernetes backend: ${SERVER_NAME} ready in ${ns} on ${server.node}; client on ${this.clientNode}` +
         (this.clientNode === server.node ? " (the same node: no other ready, schedulable node)" : ""),
     );
+  }
+
+  /**
+   * The API server's version and the two nodes the run uses, with the capacity the cluster reports
+   * for them. A version the API does not give is null, not a guess.
+   */
+  async environment(): Promise<RunEnvironment> {
+    const kubernetesVersion = await this.kc
+      .makeApiClient(VersionApi)
+      .getCode()
+      .then((v) => v.gitVersion)
+      .catch(() => null);
+    const roles = new Map<string, RunEnvironmentNode["roles"]>();
+    if (this.clientNode) roles.set(this.clientNode, ["client"]);
+    if (this.server?.node) roles.set(this.server.node, [...(roles.get(this.server.node) ?? []), "server"]);
+    const nodes = [...roles].map(([name, nodeRoles]): RunEnvironmentNode => {
+      const node = this.nodes.find((n) => n.metadata?.name === name);
+      return {
+        name,
+        roles: nodeRoles,
+        instanceType: node?.metadata?.labels?.["node.kubernetes.io/instance-type"] ?? null,
+        cpuCores: parseQuantity(node?.status?.capacity?.cpu),
+        memoryBytes: parseQuantity(node?.status?.capacity?.memory),
+        kernel: node?.status?.nodeInfo?.kernelVersion ?? null,
+        architecture: node?.status?.nodeInfo?.architecture ?? null,
+      };
+    });
+    return { targetUrl: this.targetUrl, kubernetesVersion, nodes };
   }
 
   private async waitForServer(ctx: BackendContext, ns: string): Promise<{ pod: string; node: string }> {

@@ -1,8 +1,9 @@
 import { mkdir, rm } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { arch, availableParallelism, release, totalmem } from "node:os";
 import type { PinningSetting } from "~/core/cpu-placement";
 import { addInterference, type RunInterference, type RunPlacement, unpinnedPlacement } from "~/core/interference";
 import type { ComponentUsage, IterationResult } from "~/core/result";
+import type { RunEnvironment } from "~/core/run-environment";
 import { workerEnv } from "~/worker/env";
 import { runLoad } from "~/worker/loadgen";
 import type { Backend, BackendContext } from "../types";
@@ -85,6 +86,25 @@ export class LocalBackend implements Backend {
    * What else used the machine during the measured windows so far, and where the benchmark ran.
    * Without a measured window it still says where the benchmark ran (no CPU figures).
    */
+  /** This machine as the run used it: the entry URL, the cores the benchmark shares, memory and kernel. */
+  async environment(): Promise<RunEnvironment> {
+    return {
+      targetUrl: this.entryUrl,
+      kubernetesVersion: null,
+      nodes: [
+        {
+          name: "local",
+          roles: ["local"],
+          instanceType: null,
+          cpuCores: availableParallelism(),
+          memoryBytes: totalmem(),
+          kernel: release(),
+          architecture: arch(),
+        },
+      ],
+    };
+  }
+
   interference(): RunInterference {
     return (
       this.measuredInterference ?? {

@@ -1,10 +1,15 @@
 import { NewRunForm } from "~/components/runs/new-run-form";
+import { canOperate } from "~/core/roles";
 import { getSession } from "~/server/auth/session";
 
 export default async function NewRunPage() {
   const session = await getSession();
-  if (session?.user.role !== "ADMIN") {
-    return <div className="notice">Only admins can start runs. Ask an admin, or look at the existing runs.</div>;
+  if (!canOperate(session?.user.role)) {
+    return (
+      <div className="notice">
+        Only operators and admins can start runs. Ask an admin for the operator role, or look at the existing runs.
+      </div>
+    );
   }
   return (
     <>

@@ -1,4 +1,4 @@
-import { getSession } from "~/server/auth/session";
+import { readerOfRequest } from "~/server/auth/request-caller";
 import { db } from "~/server/db/client";
 import { dateStamp, fileHeaders, jsonError, slugify } from "~/server/reports/http";
 
@@ -8,8 +8,8 @@ const CONTENT_TYPES = { HTML: "text/html; charset=utf-8", PDF: "application/pdf"
 
 /** Download of a stored report: any logged-in user; `?disposition=inline` opens it in the browser instead. */
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const session = await getSession();
-  if (!session?.user) return jsonError(401, "Log in to download reports.");
+  const reader = await readerOfRequest(req, "Log in to download reports, or send an API token with the read scope.");
+  if ("refusal" in reader) return reader.refusal;
   const { id } = await params;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return jsonError(404, "No such report.");
   const report = await db.report.findUnique({

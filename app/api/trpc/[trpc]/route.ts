@@ -4,11 +4,14 @@ import { NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
 import { appRouter } from "~/server/api/root";
 import { createInnerContext } from "~/server/api/trpc";
-import { getSession } from "~/server/auth/session";
+import { ApiTokenRefused, authenticateApiToken, bearerTokenOf } from "~/server/auth/api-token";
+import { clientAddress } from "~/server/auth/client-address";
+import { callerOfRequest, refusalHeaders } from "~/server/auth/request-caller";
 import { currentSessionUser } from "~/server/auth/session-validity";
 import { env } from "~/server/env";
 import { withEtag } from "~/server/http/etag";
 import { guardedRoute } from "~/server/http/guarded-route";
+import { appLog } from "~/server/log";
 import { observed } from "~/server/metrics/registry";
 
 const ENDPOINT = "/api/trpc/";
@@ -24,33 +27,63 @@ function procedurePath(req: Request): string {
   }
 }
 
+const UNAUTHORIZED_MESSAGE = "Log in first, or send an API token (Authorization: Bearer mb_…).";
+
 /**
- * The session is read before the router is consulted: an anonymous caller gets 401 for every
- * procedure name, so which names exist cannot be learned without logging in.
+ * The caller (session cookie, or API token) is known before the router is consulted: an anonymous
+ * caller, or one whose token is refused, gets 401 (429 when rate-limited) for every procedure
+ * name, so which names exist cannot be learned without credentials.
  */
 async function handleTrpc(req: Request): Promise<Response> {
-  const session = await getSession();
+  const outcome = await callerOfRequest(req);
+  const refusal =
+    outcome.kind === "anonymous"
+      ? new TRPCError({ code: "UNAUTHORIZED", message: UNAUTHORIZED_MESSAGE })
+      : outcome.kind === "refused"
+        ? new TRPCError({
+            code: outcome.refusal.status === 429 ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED",
+            message: outcome.refusal.message,
+          })
+        : null;
+  const caller = outcome.kind === "caller" ? outcome.caller : null;
   const res = await resolveResponse({
     router: appRouter,
     req,
     path: procedurePath(req),
-    error: session ? null : new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." }),
-    createContext: async () => createInnerContext(session, sessionStillValid(req)),
+    error: refusal,
+    createContext: async () =>
+      createInnerContext(caller?.session ?? null, {
+        apiToken: caller?.apiToken ?? null,
+        clientAddress: clientAddress(req.headers),
+        callerStillValid: callerStillValid(req),
+      }),
     onError({ path, error }) {
       // Procedures' failures are logged once, with their reference, by the error boundary.
       if (error.code === "INTERNAL_SERVER_ERROR" && !error.message.startsWith("Internal error (ref ")) {
-        console.error(`tRPC ${path ?? "?"} failed:`, error);
+        appLog.error(`tRPC ${path ?? "?"} failed`, { err: error });
       }
     },
   });
+  if (outcome.kind === "refused") {
+    for (const [name, value] of Object.entries(refusalHeaders(outcome.refusal))) res.headers.set(name, value);
+  }
   return withEtag(req, res);
 }
 
 /**
- * The cookie's session checked again, for a stream that outlives this request: the claims are
- * read once, the check (revocation, user row, session version) runs on each call.
+ * The caller checked again, for a stream that outlives this request: an API token must still be
+ * unrevoked and unexpired; a cookie's session must still stand (revocation, user row, session
+ * version), its claims read once. A rate limit or an outage does not end a stream.
  */
-function sessionStillValid(req: Request): () => Promise<boolean> {
+function callerStillValid(req: Request): () => Promise<boolean> {
+  const bearer = bearerTokenOf(req.headers);
+  if (bearer !== null) {
+    return () =>
+      authenticateApiToken(bearer, clientAddress(req.headers)).then(
+        () => true,
+        (error: unknown) => !(error instanceof ApiTokenRefused) || error.status === 429,
+      );
+  }
   // Read on first use: only streams ever ask.
   let claims: ReturnType<typeof getToken> | undefined;
   return async () => {

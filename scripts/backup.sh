@@ -1,0 +1,1 @@
+../deploy/kubernetes/components/backup/backup.sh
