@@ -1,3 +1,4 @@
+import { DASHBOARD_GATE, GATE_PERCENTILES, type Gate, type GateResult, judgeGate } from "./gates";
 import { type Histogram, summarize } from "./histogram";
 import type { RunInterference } from "./interference";
 import { type BackendKind, MESHES, type MeshProfile } from "./meshes";
@@ -15,15 +16,7 @@ import {
   runStatistics,
   seedFromString,
 } from "./stats";
-import {
-  KEY_PERCENTILE_NAMES,
-  type KeyPercentile,
-  type NoVerdictReason,
-  noVerdictReason,
-  type Overhead,
-  type Verdict,
-  verdictFor,
-} from "./verdict";
+import { KEY_PERCENTILE_NAMES, type KeyPercentile, type NoVerdictReason, type Overhead, type Verdict } from "./verdict";
 import { type ComparisonWarning, comparisonWarnings, loadGeneratorOf, specDifferences, type WarningRun } from "./warnings";
 
 /**
@@ -439,33 +432,76 @@ export interface RegressionResult {
   noVerdictReason: NoVerdictReason | null;
   /** Spec fields that differ (e.g. "Load"), which make the verdict "not comparable". */
   differences: string[];
+  /** The gate behind the verdict (the dashboard's: DASHBOARD_GATE), with its explanation. */
+  gate: GateResult;
+}
+
+/** A run's gates against a baseline, and the spec fields that make the two not comparable. */
+export interface GatesJudgement {
+  runId: string;
+  baselineRunId: string;
+  results: GateResult[];
+  /** Spec fields that differ (e.g. "Load"); non-empty means the gates' verdicts compare unlike runs. */
+  differences: string[];
 }
 
 /**
- * Whether the run's p99 moved beyond the 95% interval of its difference from the baseline's. No
- * verdict (and the reason) when either run has a single repetition: its p99 alone cannot say
- * whether the next run of the same spec would land as far from the baseline.
+ * Each gate's verdict on the run against the baseline (core/gates.ts's rule): the CLI's CI gates
+ * and the dashboard's regression view both come through here, so they cannot disagree.
  */
-export function regression(
+export function judgeGates(
   run: CompareRunInput,
   baseline: CompareRunInput,
+  gates: readonly Gate[],
   {
     iterations = BOOTSTRAP_ITERATIONS,
     statisticsOf = statisticsOfRun,
   }: { iterations?: number; statisticsOf?: RunStatisticsOf } = {},
-): RegressionResult {
+): GatesJudgement {
   const a = computeRun(run, iterations, statisticsOf);
   const b = computeRun(baseline, iterations, statisticsOf);
-  const change = overhead(differenceSide(a, "p99"), differenceSide(b, "p99"));
-  const differences = specDifferences(toWarningRun(a.run), toWarningRun(b.run));
+  const results = gates.map((gate) => {
+    const k = GATE_PERCENTILES[gate.percentile];
+    return judgeGate(
+      gate,
+      overhead(differenceSide(a, k), differenceSide(b, k)),
+      { name: run.name, tailSamples: a.run.tailSamples[k] },
+      { name: baseline.name, tailSamples: b.run.tailSamples[k] },
+      { runUs: a.run.latency[k].value, baselineUs: b.run.latency[k].value },
+    );
+  });
   return {
     runId: run.id,
     baselineRunId: baseline.id,
-    p99Us: a.run.latency.p99.value,
-    baselineP99Us: b.run.latency.p99.value,
-    change,
-    verdict: differences.length > 0 ? "not comparable" : verdictFor(change),
-    noVerdictReason: differences.length > 0 ? null : noVerdictReason(change),
+    results,
+    differences: specDifferences(toWarningRun(a.run), toWarningRun(b.run)),
+  };
+}
+
+/**
+ * The dashboard's regression verdict: the run's p99 against its profile's baseline under
+ * DASHBOARD_GATE. No verdict (and the reason) when either run has a single repetition or too few
+ * requests above p99: its p99 alone cannot say whether the next run of the same spec would land as
+ * far from the baseline.
+ */
+export function regression(
+  run: CompareRunInput,
+  baseline: CompareRunInput,
+  options: { iterations?: number; statisticsOf?: RunStatisticsOf } = {},
+): RegressionResult {
+  const judged = judgeGates(run, baseline, [DASHBOARD_GATE], options);
+  const gate = judged.results[0];
+  if (!gate) throw new Error("judgeGates returned no result for the dashboard gate");
+  const { differences } = judged;
+  return {
+    runId: run.id,
+    baselineRunId: baseline.id,
+    p99Us: gate.runUs,
+    baselineP99Us: gate.baselineUs,
+    change: gate.change,
+    verdict: differences.length > 0 ? "not comparable" : gate.verdict === "not enough data" ? null : gate.verdict,
+    noVerdictReason: differences.length > 0 ? null : gate.noVerdictReason,
     differences,
+    gate,
   };
 }

@@ -48,8 +48,11 @@ export interface Overhead {
 
 export type Verdict = "regressed" | "improved" | "no change";
 
-/** Why there is no verdict on a difference: no interval, or no latency to compare at all. */
-export type NoVerdictReason = DifferenceUnavailable | "no-latency";
+/**
+ * Why there is no verdict on a difference: no interval, no latency to compare at all, or (for a
+ * gate, core/gates.ts) too few requests above the percentile.
+ */
+export type NoVerdictReason = DifferenceUnavailable | "no-latency" | "few-tail-samples";
 
 /**
  * "Moved beyond the CI": the whole interval of the difference lies on one side of zero. Null when

@@ -1,5 +1,6 @@
 import { interferenceDisparity, type RunInterference, summarizeInterference } from "./interference";
 import type { BackendKind } from "./meshes";
+import { describeServiceTime } from "./service-time";
 import type { RunSpec } from "./spec";
 import {
   KEY_PERCENTILE_NAMES,
@@ -27,6 +28,7 @@ export type WarningCode =
   | "differs-warmup"
   | "differs-load-generator"
   | "differs-backend"
+  | "differs-service-time"
   | "differs-interference"
   | "disturbed"
   | "rate-shortfall"
@@ -134,6 +136,14 @@ const DIMENSIONS: Dimension[] = [
     severity: "warning",
     value: (r) => r.backend.toLowerCase(),
     why: "local processes and Kubernetes pods are different environments.",
+  },
+  {
+    // Information only: a what-if run differs from its baseline in exactly this, on purpose.
+    code: "differs-service-time",
+    label: "Added service time",
+    severity: "info",
+    value: (r) => describeServiceTime(r.spec?.serviceTime),
+    why: "the upstream waited longer per response in one run: a slowdown made on purpose, not the mesh's.",
   },
 ];
 

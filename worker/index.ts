@@ -1,4 +1,4 @@
-import { migrate } from "~/server/db/migrate";
+import { migrate, requireMigrated } from "~/server/db/migrate";
 import { env } from "~/server/env";
 import { restoreLeftoverAffinity } from "./backends/local/cpu-pinning";
 import { reapOrphans } from "./backends/local/orphans";
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   // A worker that died while a benchmark was pinned left the machine's other processes confined.
   const unpinned = await restoreLeftoverAffinity(DEFAULT_RUN_ROOT);
   if (unpinned > 0) log(`restored the CPU affinity of ${unpinned} process(es) a previous worker had pinned`);
-  await migrate(env.DATABASE_URL);
+  if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
+  else await requireMigrated(env.DATABASE_URL);
   // Before any job is taken: the rows a dead worker held are settled with how it died, after
   // its spooled results are stored.
   await recoverFromStoppedWorkers(log);

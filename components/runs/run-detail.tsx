@@ -9,6 +9,7 @@ import { KernelSection } from "~/components/probes/kernel-section";
 import { formatBytes, formatCount, formatDate, formatDuration, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
 import type { LatencySummary } from "~/core/result";
 import { ACTIVE_STATUSES } from "~/core/run-status";
+import { describeServiceTime } from "~/core/service-time";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
 import { InterferencePanel } from "./interference-panel";
@@ -233,6 +234,8 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
             <dd>{formatBytes(run.spec.payloadBytes)}</dd>
             <dt>repetitions</dt>
             <dd>{run.spec.repetitions}</dd>
+            <dt>added service time</dt>
+            <dd data-testid="spec-service-time">{describeServiceTime(run.spec.serviceTime)}</dd>
             <dt>eBPF probes</dt>
             <dd>{run.spec.probes.length > 0 ? run.spec.probes.join(", ") : "none"}</dd>
             <dt>created</dt>

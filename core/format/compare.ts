@@ -63,6 +63,8 @@ export function cannotJudgeText(reason: NoVerdictReason): string {
       return "the difference cannot be judged: a run has no measured request";
     case "no-latency":
       return "no latency to compare";
+    case "few-tail-samples":
+      return "the difference cannot be judged: too few requests above the percentile";
   }
 }
 
@@ -80,6 +82,8 @@ export function cannotJudgeShort(reason: NoVerdictReason): string {
       return "no interval: no requests";
     case "no-latency":
       return "no latency";
+    case "few-tail-samples":
+      return "not enough data: few slow requests";
   }
 }
 

@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account";
+import { auditRouter } from "./routers/audit";
 import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
 import { liveRouter } from "./routers/live";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   live: liveRouter,
   tokens: tokensRouter,
   users: usersRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { DATABASE_UNAVAILABLE } from "~/core/messages";
 import { type ApiTokenScope, canOperate, isAdmin, type Role } from "~/core/roles";
+import { auditedAsApiToken } from "~/server/audit";
 import { UNKNOWN_ADDRESS } from "~/server/auth/client-address";
 import { db } from "~/server/db/client";
 import { isDatabaseUnreachable } from "~/server/db/errors";
@@ -14,6 +15,8 @@ import { forgetSharedReads } from "~/server/runs/shared-reads";
 /** The API token a program authenticated with (server/auth/api-token.ts): its row and scopes. */
 export interface ApiTokenCaller {
   id: string;
+  /** The token's display prefix (mb_ + 8 characters), which its audit events name. */
+  prefix: string;
   scopes: readonly ApiTokenScope[];
 }
 
@@ -101,7 +104,7 @@ function tokenScopes(use: TokenUse) {
     if (!ctx.apiToken.scopes.includes(needed)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This API token lacks the "${needed}" scope.` });
     }
-    return next();
+    return auditedAsApiToken(ctx.apiToken.prefix, () => next());
   });
 }
 

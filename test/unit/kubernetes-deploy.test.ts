@@ -26,6 +26,7 @@ interface Container {
   name: string;
   image: string;
   command?: string[];
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
@@ -320,12 +321,15 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
     for (const [name, objects] of each()) {
       const job = pod(objects, "meshbench-migrate");
       const container = job.spec.containers[0] as Container;
-      expect(container.command, name).toEqual(["node", "--import", "tsx", "scripts/prepare.ts"]);
+      expect(container.args, name).toEqual(["node", "--import", "tsx", "scripts/prepare.ts"]);
+      expect(container.command, name).toBeUndefined();
       expect(container.image, name).toBe(`meshbench/worker:${pkg.version}`);
       const seed =
         (container.env ?? []).find((e) => e.name === "SEED_DEMO_RUNS")?.value ??
         configMap(objects, "meshbench-config").data.SEED_DEMO_RUNS;
       expect(seed, name).toBe("false");
+      // Not at container start: the worker only checks the schema (server/db/migrate.ts, requireMigrated).
+      expect(configMap(objects, "meshbench-config").data.MIGRATE_ON_START, name).toBe("false");
       // docs/operations.md applies `-l 'app.kubernetes.io/component notin (web,worker)'` first: that
       // must bring the Job and everything it needs, and none of the app's pods.
       const early = objects.filter((o) => !["web", "worker"].includes(o.metadata.labels?.["app.kubernetes.io/component"] ?? ""));

@@ -158,6 +158,7 @@ export class LocalBackend implements Backend {
       mesh: spec.mesh,
       runDir: dir,
       payloadBytes: spec.payloadBytes,
+      serviceTime: spec.serviceTime,
       connections: spec.connections,
       readyTimeoutMs: this.readyTimeoutMs,
       signal: ctx.signal,
