@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -249,6 +249,11 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
   });
 
   it("probes the web's live and ready endpoints, and the worker's on its metrics port", () => {
+    // The paths exist: the web's route handlers and the worker's metrics server.
+    for (const route of ["live", "ready"])
+      expect(existsSync(path.join(ROOT, `app/api/health/${route}/route.ts`)), route).toBe(true);
+    const workerMetrics = readFileSync(path.join(ROOT, "worker/metrics.ts"), "utf8");
+    for (const p of ["/health/live", "/health/ready"]) expect(workerMetrics).toContain(`"${p}"`);
     for (const [name, objects] of each()) {
       const web = pod(objects, "meshbench-web").spec.containers[0] as Container;
       expect(web.livenessProbe?.httpGet, name).toEqual({ path: "/api/health/live", port: "http" });
