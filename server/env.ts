@@ -44,6 +44,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9:_-]+$/)
     .default("meshbench"),
+  /** How long one database read of a run or a runs page answers every viewer asking (0: never shared). */
+  SHARED_READ_MS: z.coerce.number().int().min(0).max(5_000).default(500),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   /** fortio image for the Kubernetes backend's client and server pods (default: the public fortio image). */
   FORTIO_IMAGE: z.string().min(1).optional(),

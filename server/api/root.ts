@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
 import { importsRouter } from "./routers/imports";
+import { liveRouter } from "./routers/live";
 import { metricsRouter } from "./routers/metrics";
 import { probesRouter } from "./routers/probes";
 import { reportsRouter } from "./routers/reports";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   cluster: clusterRouter,
   account: accountRouter,
   imports: importsRouter,
+  live: liveRouter,
   tokens: tokensRouter,
   users: usersRouter,
   audit: auditRouter,
