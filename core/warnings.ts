@@ -1,4 +1,4 @@
-import { interferenceDisparity, type RunInterference } from "./interference";
+import { interferenceDisparity, type RunInterference, summarizeInterference } from "./interference";
 import type { BackendKind } from "./meshes";
 import { describeServiceTime } from "./service-time";
 import type { RunSpec } from "./spec";
@@ -30,6 +30,7 @@ export type WarningCode =
   | "differs-backend"
   | "differs-service-time"
   | "differs-interference"
+  | "disturbed"
   | "rate-shortfall"
   | "few-samples"
   | "errors"
@@ -233,6 +234,16 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
         message:
           `${quote(r.name)}: ${formatCount(r.errorCount)} failed request(s) (${((r.errorCount / total) * 100).toFixed(2)}%` +
           `${kinds ? `: ${kinds}` : ""}). Failed requests are not in its latency figures.`,
+        runIds: [r.id],
+      });
+    }
+
+    const disturbed = r.interference ? summarizeInterference(r.interference) : null;
+    if (disturbed?.warning) {
+      out.push({
+        code: "disturbed",
+        severity: "warning",
+        message: `${quote(r.name)}: ${disturbed.warning} Where it ran: ${disturbed.placement.note}.`,
         runIds: [r.id],
       });
     }

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LatencySpectrumChart } from "~/components/charts/latency-spectrum-chart";
 import { ThroughputChart } from "~/components/charts/throughput-chart";
 import { RunBaselineControl } from "~/components/compare/run-baseline";
+import { useFallbackPolling, useLive } from "~/components/live/live-provider";
 import { KernelSection } from "~/components/probes/kernel-section";
 import { formatBytes, formatCount, formatDate, formatDuration, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
 import type { LatencySummary } from "~/core/result";
@@ -36,13 +37,28 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
   );
 }
 
+/** The running benchmark's latest second, as the worker pushed it. */
+function LastSecond({ runId }: { runId: string }) {
+  const latest = useLive().latestInterval.get(runId);
+  if (!latest) return null;
+  return (
+    <span className="muted mono" data-testid="run-last-second">
+      last second: {formatRate(latest.completionsPerSecond)} · p50{" "}
+      {latest.p50Us === null ? MISSING : formatLatencyUs(latest.p50Us)} · p99{" "}
+      {latest.p99Us === null ? MISSING : formatLatencyUs(latest.p99Us)}
+      {latest.errorsPerSecond > 0 && ` · ${formatRate(latest.errorsPerSecond)} errors`}
+    </span>
+  );
+}
+
 export function RunDetailView({ id, canOperate }: { id: string; canOperate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const poll = useFallbackPolling();
   const query = useQuery(
     trpc.runs.get.queryOptions(
       { id },
-      { refetchInterval: (q) => (q.state.data && ACTIVE_STATUSES.includes(q.state.data.status) ? 1_000 : false) },
+      { refetchInterval: (q) => (q.state.data && ACTIVE_STATUSES.includes(q.state.data.status) ? poll(1_000) : false) },
     ),
   );
   const cancel = useMutation(
@@ -64,12 +80,17 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         <h1 style={{ margin: 0 }}>{run.name}</h1>
         <StatusBadge status={run.status} />
         {active && <ProgressBar percent={run.progress} />}
-        {active && <span className="muted mono">{run.progress.toFixed(0)} %</span>}
+        {active && (
+          <span className="muted mono" data-testid="run-progress">
+            {run.progress.toFixed(0)} %
+          </span>
+        )}
         {run.status === "RUNNING" && run.phase && (
           <span className="muted" data-testid="run-phase">
             {run.phase}
           </span>
         )}
+        {run.status === "RUNNING" && <LastSecond runId={run.id} />}
         {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} canOperate={canOperate} />}
         <span className="spacer" />
         {run.status === "SUCCEEDED" && <RunExportsMenu runId={run.id} />}

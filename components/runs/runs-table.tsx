@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { compareHref } from "~/components/compare/href";
+import { useFallbackPolling } from "~/components/live/live-provider";
 import { LoadMore } from "~/components/ui/load-more";
 import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
 import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
@@ -19,6 +20,7 @@ export function RunsTable() {
   const trpc = useTRPC();
   const [status, setStatus] = useState<RunStatus | "">("");
   const [mesh, setMesh] = useState<MeshProfile | "">("");
+  const poll = useFallbackPolling();
   const query = useInfiniteQuery(
     trpc.runs.list.infiniteQueryOptions(
       { limit: 25, status: status || undefined, mesh: mesh || undefined },
@@ -26,7 +28,7 @@ export function RunsTable() {
         getNextPageParam: (last) => last.nextCursor,
         // Poll only while something on screen can still change.
         refetchInterval: (q) =>
-          q.state.data?.pages.some((p) => p.items.some((r) => ACTIVE_STATUSES.includes(r.status))) ? 1_500 : false,
+          q.state.data?.pages.some((p) => p.items.some((r) => ACTIVE_STATUSES.includes(r.status))) ? poll(1_500) : false,
       },
     ),
   );

@@ -10,6 +10,7 @@ import { UNKNOWN_ADDRESS } from "~/server/auth/client-address";
 import { db } from "~/server/db/client";
 import { isDatabaseUnreachable } from "~/server/db/errors";
 import { appLog } from "~/server/log";
+import { forgetSharedReads } from "~/server/runs/shared-reads";
 
 /** The API token a program authenticated with (server/auth/api-token.ts): its row and scopes. */
 export interface ApiTokenCaller {
@@ -26,14 +27,21 @@ export interface TRPCContext {
   apiToken: ApiTokenCaller | null;
   /** The client's address (socket, or trusted proxies' X-Forwarded-For), for rate limits. */
   clientAddress: string;
+  /** Whether the caller (session or token) still stands, for streams that outlive the request's check. */
+  callerStillValid?: () => Promise<boolean>;
 }
 
 /** Context without request plumbing: what tests build directly with a chosen session. */
 export function createInnerContext(
   session: Session | null,
-  options: { apiToken?: ApiTokenCaller | null; clientAddress?: string } = {},
+  options: { apiToken?: ApiTokenCaller | null; clientAddress?: string; callerStillValid?: () => Promise<boolean> } = {},
 ): TRPCContext {
-  return { session, apiToken: options.apiToken ?? null, clientAddress: options.clientAddress ?? UNKNOWN_ADDRESS };
+  return {
+    session,
+    apiToken: options.apiToken ?? null,
+    clientAddress: options.clientAddress ?? UNKNOWN_ADDRESS,
+    callerStillValid: options.callerStillValid,
+  };
 }
 
 const t = initTRPC.context<TRPCContext>().create({
@@ -61,9 +69,16 @@ const errorBoundary = t.middleware(async ({ next, path }) => {
   throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Internal error (ref ${ref})` });
 });
 
+/** A change made here must not be hidden by a read shared from just before it. */
+const sharedReadsAfterMutation = t.middleware(async ({ type, next }) => {
+  const result = await next();
+  if (type === "mutation") forgetSharedReads();
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorBoundary);
+export const publicProcedure = t.procedure.use(errorBoundary).use(sharedReadsAfterMutation);
 
 const authenticated = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." });

@@ -7,7 +7,7 @@ import { OPENMETRICS_CONTENT_TYPE, runsOpenMetrics } from "~/core/exports/openme
 import { RUN_EXPORT_SCHEMA_PATH, runExportPath } from "~/core/exports/paths";
 import type { RunExportInput } from "~/core/exports/run-input";
 import { runExportJson } from "~/core/exports/run-json";
-import { smpDocument, smpEnvironmentOf } from "~/core/exports/smp";
+import { SMP_VERSION, smpDocument, smpEnvironmentOf } from "~/core/exports/smp";
 import { toYaml } from "~/core/exports/yaml";
 import { env } from "~/server/env";
 import { findRunEnvironment, findRunExportRepetitions } from "~/server/runs/store";
@@ -111,7 +111,7 @@ export async function buildSmpExport(runId: string, format: "json" | "yaml"): Pr
   const body = toYaml(
     smpDocument(run, { ...options, naming: "proto" }),
     `Service Mesh Performance (SMP) result of MeshBench run ${run.id}.\n` +
-      "Messages and field names as in SMP's protos/service_mesh_performance.proto; fields MeshBench did not measure are left out.",
+      `Messages and field names as in SMP ${SMP_VERSION}'s protos/service_mesh_performance.proto; fields MeshBench did not measure are left out.`,
   );
   return { body, contentType: "application/yaml; charset=utf-8", filename: `${stem}.yaml` };
 }

@@ -67,7 +67,13 @@ export const interferenceColumn = z
     outsideCpuSeconds: z.number(),
     stealSeconds: z.number().nullable().catch(null),
     byName: z.array(z.object({ comm: z.string(), cpuSeconds: z.number(), processes: z.number().catch(1) })).catch([]),
-    placement: z.object({ cpuCount: z.number(), isolated: z.boolean(), note: z.string() }),
+    placement: z.object({
+      cpuCount: z.number(),
+      isolated: z.boolean(),
+      benchmarkCpus: z.string().optional(),
+      otherCpus: z.string().optional(),
+      note: z.string(),
+    }),
   })
   .nullable()
   .catch(null) satisfies z.ZodType<RunInterference | null>;
