@@ -52,6 +52,7 @@ const EXPECTED: Record<string, { role: Role; token: ApiTokenScope | "never" }> =
   "users.resetCredentials": { role: "ADMIN", token: "never" },
   "users.delete": { role: "ADMIN", token: "never" },
   "audit.list": { role: "ADMIN", token: "read" },
+  "live.events": { role: "VIEWER", token: "read" },
 };
 
 const RANK: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };
