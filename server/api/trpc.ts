@@ -89,7 +89,7 @@ const authenticated = publicProcedure.use(({ ctx, next }) => {
 type TokenUse = "session" | "operator";
 
 /**
- * An API token is refused what its scopes do not cover: every query needs `read`, an operator's
+ * An API token is refused what its scopes do not cover: every query and subscription needs `read`, an operator's
  * mutation needs `run`, and any other mutation (account, tokens, users) is for sessions only, so a
  * leaked CI token cannot mint more tokens, change a password or manage users. The role checks
  * below still apply: a token never grants more than its user's role.
@@ -97,7 +97,7 @@ type TokenUse = "session" | "operator";
 function tokenScopes(use: TokenUse) {
   return t.middleware(({ ctx, type, next }) => {
     if (!ctx.apiToken) return next();
-    const needed: ApiTokenScope | null = type === "query" ? "read" : use === "operator" ? "run" : null;
+    const needed: ApiTokenScope | null = type !== "mutation" ? "read" : use === "operator" ? "run" : null;
     if (needed === null) {
       throw new TRPCError({ code: "FORBIDDEN", message: "API tokens cannot do this: log in to MeshBench in a browser." });
     }
