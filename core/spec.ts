@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BACKENDS, MESH_PROFILES, MESHES } from "./meshes";
 import { PROBE_NAMES } from "./probes";
+import { meanServiceTimeMs, serviceTimeSchema } from "./service-time";
 import { plainTextSchema } from "./text";
 import { RECOMMENDED_REPETITIONS } from "./verdict";
 
@@ -30,6 +31,8 @@ export const runSpecSchema = z
       .max(PROBE_NAMES.length)
       .refine((list) => new Set(list).size === list.length, "Each probe once")
       .default([]),
+    /** Added to every response by the local upstream (core/service-time.ts); absent: none. */
+    serviceTime: serviceTimeSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     if (spec.mode === "fixed-rate" && spec.rate === undefined) {
@@ -40,6 +43,22 @@ export const runSpecSchema = z
         code: "custom",
         path: ["connections"],
         message: "More connections than requests per second: lower connections or raise the rate",
+      });
+    }
+    if (spec.serviceTime && spec.backend !== "LOCAL") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["serviceTime"],
+        message: "An added service time needs the local backend (its upstream adds it)",
+      });
+    }
+    // Each connection carries one request at a time: past rate × service time in flight, the queue only grows.
+    const inFlight = spec.serviceTime && spec.rate !== undefined ? (spec.rate * meanServiceTimeMs(spec.serviceTime)) / 1_000 : 0;
+    if (spec.mode === "fixed-rate" && inFlight >= spec.connections) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["serviceTime"],
+        message: `At ${spec.rate} req/s this service time keeps ${inFlight.toFixed(1)} requests in flight on average: more than ${spec.connections} connections can carry; raise connections or lower the rate`,
       });
     }
     if (!MESHES[spec.mesh].backends.includes(spec.backend)) {

@@ -29,9 +29,11 @@ export interface Interval {
  * Why the difference between two runs has no interval:
  * - "single-repetition": a run was measured with fewer than MIN_REPETITIONS_FOR_DIFFERENCE
  *   repetitions, so run-to-run variation is unknown;
- * - "no-samples": a run has no recorded request to resample.
+ * - "no-samples": a run has no recorded request to resample;
+ * - "percentiles-only": a run was imported from a file that kept percentiles only (SMP, k6), so
+ *   there is nothing to resample.
  */
-export type DifferenceUnavailable = "single-repetition" | "no-samples";
+export type DifferenceUnavailable = "single-repetition" | "no-samples" | "percentiles-only";
 
 export interface Overhead {
   /** run − baseline, µs */
@@ -48,8 +50,11 @@ export interface Overhead {
 
 export type Verdict = "regressed" | "improved" | "no change";
 
-/** Why there is no verdict on a difference: no interval, or no latency to compare at all. */
-export type NoVerdictReason = DifferenceUnavailable | "no-latency";
+/**
+ * Why there is no verdict on a difference: no interval, no latency to compare at all, or (for a
+ * gate, core/gates.ts) too few requests above the percentile.
+ */
+export type NoVerdictReason = DifferenceUnavailable | "no-latency" | "few-tail-samples";
 
 /**
  * "Moved beyond the CI": the whole interval of the difference lies on one side of zero. Null when

@@ -11,6 +11,7 @@ import {
   verdictLabel,
 } from "~/core/format/compare";
 import { formatDate, formatLatencyUs } from "~/core/format/units";
+import { DASHBOARD_GATE, GATE_MIN_TAIL_SAMPLES } from "~/core/gates";
 import { useTRPC } from "~/trpc/react";
 import { compareHref } from "./href";
 import "./compare.css";
@@ -40,9 +41,11 @@ export function RegressionsView() {
     <>
       <h2 style={{ margin: "24px 0 8px" }}>Baselines and regressions</h2>
       <p className="muted small">
-        Later runs of each profile against its reference run at p99: regressed or improved when the whole 95% interval of the
-        difference lies on one side of zero. That interval includes run-to-run variation, so a run or reference measured with a
-        single repetition gets no verdict.
+        Later runs of each profile against its reference run at p99, by the same rule as the CLI&apos;s gates: regressed or
+        improved only when the whole 95% interval of the difference lies beyond {DASHBOARD_GATE.minEffect.percent}% and{" "}
+        {DASHBOARD_GATE.minEffect.us} µs, and each run has at least {GATE_MIN_TAIL_SAMPLES} requests above p99; otherwise no
+        change, or not enough data. That interval includes run-to-run variation, so a run or reference measured with a single
+        repetition gets no verdict.
       </p>
       {query.data.map((p) => (
         <div className="panel" key={`${p.backend}:${p.mesh}`} data-testid={`regressions-${p.mesh}`}>

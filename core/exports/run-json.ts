@@ -2,9 +2,16 @@ import { z } from "zod";
 import { encodeHistogram, LATENCY_HISTOGRAM_RANGE, summarize } from "../histogram";
 import { BACKENDS } from "../meshes";
 import { componentUsageSchema, latencySummarySchema } from "../result";
+import { runEnvironmentSchema } from "../run-environment";
 import { runSpecSchema } from "../spec";
 import { CONFIDENCE } from "../stats";
 import type { RunExportInput } from "./run-input";
+
+/** The run JSON has no way to say "unknown" for a count: a caller refuses such a run (an import) first. */
+function known(value: number | null, what: string): number {
+  if (value === null) throw new RangeError(`the run's ${what} is unknown: it cannot be written as MeshBench run JSON`);
+  return value;
+}
 
 /**
  * MeshBench's own export of one run: everything needed to recompute any figure later (every
@@ -90,6 +97,9 @@ export const runExportSchema = z
       loadGenerator: z.string(),
       spec: runSpecSchema.nullable().describe("null when the stored spec no longer parses"),
       interference: interferenceSchema.nullable().describe("null for cluster runs and where not measured"),
+      environment: runEnvironmentSchema
+        .nullable()
+        .describe("where it ran: target URL, cluster version, nodes; null for runs stored before it was recorded"),
     }),
     summary: z
       .object({
@@ -140,11 +150,12 @@ export function runExportJson(input: RunExportInput, meta: { exportedAt: Date; s
       loadGenerator: run.loadGenerator,
       spec: run.spec,
       interference: run.interference,
+      environment: input.environment,
     },
     summary: {
       repetitions: run.repetitions,
-      requestCount: run.requestCount,
-      errorCount: run.errorCount,
+      requestCount: known(run.requestCount, "request count"),
+      errorCount: known(run.errorCount, "error count"),
       errorRate: run.errorRate,
       errorsByKind: run.errorsByKind,
       latency: run.summary,

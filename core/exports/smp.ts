@@ -1,5 +1,6 @@
 import type { ComparedRun } from "../compare";
 import type { MeshProfile } from "../meshes";
+import type { RunEnvironment } from "../run-environment";
 import { compact, type JsonObject, type JsonValue, round } from "./json";
 
 /**
@@ -21,9 +22,11 @@ export const SMP_VERSION = "v0.6.1";
 export const SMP_MESH_TYPES: Partial<Record<MeshProfile, string>> = {
   istio: "ISTIO",
   "istio-ambient": "ISTIO",
+  "istio-ambient-waypoint": "ISTIO",
   linkerd: "LINKERD",
   consul: "CONSUL",
   cilium: "CILIUM_SERVICE_MESH",
+  "cilium-mutual-auth": "CILIUM_SERVICE_MESH",
 };
 
 /**
@@ -38,8 +41,8 @@ export interface SmpEnvironment {
   endpointUrls?: string[];
   /** The cluster's API server version (gitVersion), for Kubernetes runs. */
   kubernetesVersion?: string;
-  /** The machines the run used: a description, cores, memory in bytes (each when known). */
-  nodes?: { type: string; cores?: number; memoryBytes?: number }[];
+  /** The machines the run used: their machine type, cores, memory in bytes (each when known). */
+  nodes?: { type?: string; cores?: number; memoryBytes?: number }[];
 }
 
 export interface SmpOptions {
@@ -200,12 +203,22 @@ export const SMP_DOCUMENT_MESSAGES: Record<string, string> = {
 };
 
 /**
- * What a run's stored figures say about where it ran. A local run records the machine's core
- * count (its placement); nothing else (memory, cluster version, node sizes) is stored with a run
- * today, so SMP's fields for them are left out.
+ * What MeshBench recorded about where a run ran (BenchmarkRun.environment). For a local run stored
+ * before that was recorded, the core count of its placement is all there is.
  */
-export function smpEnvironmentOf(run: ComparedRun): SmpEnvironment {
-  const placement = run.interference?.placement;
-  if (run.backend === "LOCAL" && placement) return { nodes: [{ type: "local", cores: placement.cpuCount }] };
-  return {};
+export function smpEnvironmentOf(run: ComparedRun, recorded: RunEnvironment | null): SmpEnvironment {
+  if (!recorded) {
+    const placement = run.interference?.placement;
+    return run.backend === "LOCAL" && placement ? { nodes: [{ cores: placement.cpuCount }] } : {};
+  }
+  const orUndefined = <T>(v: T | null) => (v === null ? undefined : v);
+  return {
+    endpointUrls: recorded.targetUrl ? [recorded.targetUrl] : undefined,
+    kubernetesVersion: orUndefined(recorded.kubernetesVersion),
+    nodes: recorded.nodes.map((n) => ({
+      type: orUndefined(n.instanceType),
+      cores: n.cpuCores === null ? undefined : Math.round(n.cpuCores),
+      memoryBytes: orUndefined(n.memoryBytes),
+    })),
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
+import { gatesSchema } from "~/core/gates";
 import { MESH_PROFILES } from "~/core/meshes";
 import { plainTextSchema } from "~/core/text";
 import { idSchema, pageInputShape } from "~/server/api/schemas";
@@ -19,3 +20,8 @@ export const compareCandidatesInput = z.object({
 });
 
 export const setBaselineInput = z.object({ runId: idSchema, baseline: z.boolean() });
+
+/** A baseline named by run id, or by profile (a mesh name: that profile's marked baseline run). */
+export const baselineRefSchema = z.union([z.enum(MESH_PROFILES), idSchema]);
+
+export const judgeGatesInput = z.object({ runId: idSchema, baseline: baselineRefSchema, gates: gatesSchema });

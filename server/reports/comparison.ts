@@ -3,12 +3,15 @@ import {
   buildComparison,
   type CompareRunInput,
   type Comparison,
+  type GatesJudgement,
+  judgeGates,
   type RegressionResult,
   type RunStatisticsOf,
   regression,
   statisticsOfRun,
 } from "~/core/compare";
 import { MAX_COMPARE_RUNS } from "~/core/compare-limits";
+import type { Gate } from "~/core/gates";
 import { findCompareInputs, findRunStamps, isComparableStatus } from "~/server/runs/store";
 
 /**
@@ -100,4 +103,9 @@ export async function loadComparison(runIds: readonly string[], baselineId?: str
 /** A run judged against its profile's baseline, reusing the runs' cached bootstraps. */
 export function judgeAgainstBaseline(run: CompareRunInput, baseline: CompareRunInput): RegressionResult {
   return regression(run, baseline, { statisticsOf: cachedStatisticsOf });
+}
+
+/** A run's gates against a baseline run (the CLI's CI gates), reusing the runs' cached bootstraps. */
+export function judgeGatesAgainst(run: CompareRunInput, baseline: CompareRunInput, gates: readonly Gate[]): GatesJudgement {
+  return judgeGates(run, baseline, gates, { statisticsOf: cachedStatisticsOf });
 }

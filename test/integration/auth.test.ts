@@ -24,7 +24,7 @@ describe("credentials login", () => {
   });
 
   it("hashes with argon2id and verifies", async () => {
-    expect(user.passwordHash.startsWith("$argon2id$")).toBe(true);
+    expect(user.passwordHash?.startsWith("$argon2id$")).toBe(true);
     expect(await verifyPassword(user.passwordHash, password)).toBe(true);
     expect(await verifyPassword(user.passwordHash, "wrong")).toBe(false);
     expect(await verifyPassword("not-a-hash", password)).toBe(false);

@@ -7,6 +7,7 @@ import type { Comparison } from "~/core/compare";
 import { comparisonCsv } from "~/core/exports/comparison";
 import { smpDocument } from "~/core/exports/smp";
 import { formatLatencyUs } from "~/core/format/units";
+import { GATE_MIN_TAIL_SAMPLES } from "~/core/gates";
 import { createLatencyHistogram, encodeHistogram } from "~/core/histogram";
 import { type RunSpecInput, runSpecSchema } from "~/core/spec";
 import { bucketGrid } from "~/core/stats";
@@ -248,9 +249,9 @@ describe("comparison reports of real local runs", () => {
         },
       });
       for (const r of from.results) {
-        const { id: _id, runId: _runId, ...rest } = r;
+        const { id: _id, runId: _runId, reportedLatency: _reported, ...rest } = r;
         let histogram = rest.histogram;
-        if (addedUs !== 0) {
+        if (addedUs !== 0 && r.histogram) {
           const grid = bucketGrid([histogramFromBytes(r.histogram)]);
           const slower = createLatencyHistogram();
           const cumulative = grid.cumulative[0] ?? new Float64Array();
@@ -276,19 +277,38 @@ describe("comparison reports of real local runs", () => {
     const same = await copy("it-report later same", baseId);
     const slower = await copy("it-report later slower", baseId, 1_000_000);
     const status = (runId: string) => callerFor(sessionFor(viewer)).compare.runStatus({ runId });
-    expect((await status(same)).regression?.verdict).toBe("no change");
+    // These runs are short (2 × 3 s at 300 rps: 18 requests above p99), so the dashboard's gate
+    // (core/gates.ts: at least 50 above the percentile in each run) says "not enough data", even for
+    // a shift of a second whose interval lies far above zero: it does not cry wolf on a thin tail.
+    expect((await status(same)).regression?.verdict).toBeNull();
     const slow = await status(slower);
     expect(slow.baseline?.id).toBe(baseId);
-    expect(slow.regression?.verdict).toBe("regressed");
+    expect(slow.regression?.verdict).toBeNull();
+    expect(slow.regression?.noVerdictReason).toBe("few-tail-samples");
+    expect(slow.regression?.gate.tailSamples.baseline).toBeLessThan(GATE_MIN_TAIL_SAMPLES);
     expect(slow.regression?.change?.absoluteCi?.lo).toBeGreaterThan(0);
 
     const list = await callerFor(sessionFor(viewer)).compare.regressions();
     const profile = list.find((p) => p.mesh === "baseline");
     expect(profile?.baseline.id).toBe(baseId);
-    expect(profile?.runs.map((r) => [r.name, r.verdict])).toEqual([
-      ["it-report later slower", "regressed"],
-      ["it-report later same", "no change"],
+    expect(profile?.runs.map((r) => [r.name, r.verdict, r.noVerdictReason])).toEqual([
+      ["it-report later slower", null, "few-tail-samples"],
+      ["it-report later same", null, "few-tail-samples"],
     ]);
+
+    // The CLI's gates through compare.gates: at p50 (900 requests above it) the same rule judges,
+    // with the baseline named by run id or by its profile.
+    const gates = [{ percentile: "p50" as const, minEffect: { percent: 5, us: 50 } }];
+    const viewerCaller = callerFor(sessionFor(viewer));
+    const slowGate = await viewerCaller.compare.gates({ runId: slower, baseline: "baseline", gates });
+    expect(slowGate.baselineRunId).toBe(baseId);
+    expect(slowGate.results.map((r) => r.verdict)).toEqual(["regressed"]);
+    expect(slowGate.results[0]?.change?.absoluteCi?.lo).toBeGreaterThan(900_000);
+    const sameGate = await viewerCaller.compare.gates({ runId: same, baseline: baseId, gates });
+    expect(sameGate.results.map((r) => r.verdict)).toEqual(["no change"]);
+    await expectCode(viewerCaller.compare.gates({ runId: same, baseline: "nginx", gates }), "NOT_FOUND");
+    await expectCode(viewerCaller.compare.gates({ runId: baseId, baseline: baseId, gates }), "BAD_REQUEST");
+    await expectCode(viewerCaller.compare.gates({ runId: same, baseline: baseId, gates: [] }), "BAD_REQUEST");
 
     // One baseline per profile: marking another unmarks the first
     await adminCaller.compare.setBaseline({ runId: same, baseline: true });

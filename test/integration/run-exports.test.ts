@@ -72,7 +72,7 @@ describe("exports of a real local run", () => {
 
   async function storedHistograms() {
     const rows = await db.runResult.findMany({ where: { runId }, orderBy: { iteration: "asc" } });
-    return rows.map((r) => histogramFromBytes(r.histogram));
+    return rows.flatMap((r) => (r.histogram ? [histogramFromBytes(r.histogram)] : []));
   }
 
   it("MeshBench JSON validates against the served JSON Schema and carries the stored histograms", async () => {
@@ -90,6 +90,7 @@ describe("exports of a real local run", () => {
       stored.map((h) => h.totalCount),
     );
     expect(doc.run.interference?.placement.cpuCount).toBeGreaterThan(0);
+    expect(doc.run.environment).toMatchObject({ kubernetesVersion: null, nodes: [{ name: "local", roles: ["local"] }] });
   });
 
   it("every format builds from the stored run, each JSON one parses, fortio's through MeshBench's fortio reader", async () => {
@@ -129,7 +130,13 @@ describe("exports of a real local run", () => {
     expect(result.smpVersion).toBe(SMP_VERSION);
     expect(result.detailsUri).toBe(appUrl(`/api/reports/export?runs=${runId}&format=run`));
     expect(new URL(String(result.detailsUri)).protocol).toMatch(/^https?:$/);
-    expect(fromJson.environmentConfig?.nodes).toEqual([{ type: "local", cores: expect.any(Number) }]);
+    // where it ran, as the worker recorded it once the workload was ready
+    expect(fromJson.environmentConfig?.nodes).toEqual([
+      { cores: os.availableParallelism(), memMb: String(Math.round(os.totalmem() / 1e6)) },
+    ]);
+    const clients = (fromJson.performanceTestConfig?.clients ?? []) as { endpointUrls?: string[] }[];
+    expect(clients[0]?.endpointUrls).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//)]);
+    expect(fromJson.environmentConfig?.kubernetesVersion).toBeUndefined();
   });
 
   it("refuses what it cannot export, naming the problem", async () => {

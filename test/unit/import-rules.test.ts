@@ -51,6 +51,11 @@ const IMPORT_RULES: readonly Rule[] = [
     why: "the web side never imports components or the worker (it enqueues jobs instead)",
   },
   {
+    applies: (f) => f.startsWith("cli/"),
+    allowed: ["core/", "cli/", "server/api/root"],
+    why: "the CLI is an HTTP client of the API: it shares core's schemas and knows the router's type, nothing else",
+  },
+  {
     applies: (f) => f.startsWith("worker/"),
     allowed: [
       "core/",
@@ -69,7 +74,19 @@ const IMPORT_RULES: readonly Rule[] = [
   },
 ];
 
-const PROJECT_FOLDERS = ["app/", "components/", "core/", "server/", "worker/", "trpc/", "bench/", "test/", "e2e/", "scripts/"];
+const PROJECT_FOLDERS = [
+  "app/",
+  "components/",
+  "core/",
+  "server/",
+  "worker/",
+  "trpc/",
+  "cli/",
+  "bench/",
+  "test/",
+  "e2e/",
+  "scripts/",
+];
 
 function sourceFiles(): string[] {
   const out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts", "*.tsx"], {
@@ -123,5 +140,7 @@ describe("import rules", () => {
     expect(violationsIn("server/reports/http.ts", 'import { MISSING } from "../../components/ui/x";')).toHaveLength(1);
     expect(violationsIn("worker/index.ts", 'import { appRouter } from "~/server/api/root";')).toHaveLength(1);
     expect(violationsIn("worker/jobs/x.ts", 'const m = await import("~/components/runs/run-detail");')).toHaveLength(1);
+    expect(violationsIn("cli/commands/x.ts", 'import { db } from "../../server/db/client";')).toHaveLength(1);
+    expect(violationsIn("cli/api.ts", 'import type { AppRouter } from "../server/api/root";')).toEqual([]);
   });
 });

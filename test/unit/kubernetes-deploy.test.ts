@@ -1,10 +1,16 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { KUBERNETES_MESHES } from "~/core/kubernetes-meshes";
 import { DEFAULT_RUN_LIMITS } from "~/core/spec";
 import { prometheusRuleYaml, ruleGroups } from "~/scripts/generate-prometheus-rule";
+import { readClusterStatus } from "~/server/cluster/cluster-status";
+import { clusterRunRefusal } from "~/server/cluster/run-admission";
+import { healthyFakeCluster, installFakeMesh } from "~/test/fakes/fake-cluster";
+import { FakeKubernetesApi, fakeKubeConfig, fakeNode } from "~/test/fakes/fake-kube-api";
 import { allowed, type Endpoint, matches, type Policy } from "~/test/kubernetes/network-policy";
+import { accessOf, grants } from "~/test/kubernetes/rbac-access";
 import {
   find,
   KUSTOMIZE_DIR,
@@ -26,6 +32,7 @@ interface Container {
   name: string;
   image: string;
   command?: string[];
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
@@ -90,7 +97,7 @@ function podOwners(objects: KubeObject[]): PodOwner[] {
 }
 const containersOf = (p: PodOwner) => [...(p.spec.initContainers ?? []), ...p.spec.containers];
 const configMap = (objects: KubeObject[], prefix: string) =>
-  objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith(`${prefix}-`)) as KubeObject & {
+  objects.find((o) => o.kind === "ConfigMap" && new RegExp(`^${prefix}-[a-z0-9]{10}$`).test(o.metadata.name)) as KubeObject & {
     data: Record<string, string>;
   };
 const pod = (objects: KubeObject[], name: string) => {
@@ -248,6 +255,11 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
   });
 
   it("probes the web's live and ready endpoints, and the worker's on its metrics port", () => {
+    // The paths exist: the web's route handlers and the worker's metrics server.
+    for (const route of ["live", "ready"])
+      expect(existsSync(path.join(ROOT, `app/api/health/${route}/route.ts`)), route).toBe(true);
+    const workerMetrics = readFileSync(path.join(ROOT, "worker/metrics.ts"), "utf8");
+    for (const p of ["/health/live", "/health/ready"]) expect(workerMetrics).toContain(`"${p}"`);
     for (const [name, objects] of each()) {
       const web = pod(objects, "meshbench-web").spec.containers[0] as Container;
       expect(web.livenessProbe?.httpGet, name).toEqual({ path: "/api/health/live", port: "http" });
@@ -320,12 +332,34 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
     for (const [name, objects] of each()) {
       const job = pod(objects, "meshbench-migrate");
       const container = job.spec.containers[0] as Container;
-      expect(container.command, name).toEqual(["node", "--import", "tsx", "scripts/prepare.ts"]);
+      expect(container.args, name).toEqual(["node", "--import", "tsx", "scripts/prepare.ts"]);
+      expect(container.command, name).toBeUndefined();
       expect(container.image, name).toBe(`meshbench/worker:${pkg.version}`);
       const seed =
         (container.env ?? []).find((e) => e.name === "SEED_DEMO_RUNS")?.value ??
         configMap(objects, "meshbench-config").data.SEED_DEMO_RUNS;
       expect(seed, name).toBe("false");
+      // Not at container start: the worker only checks the schema (server/db/migrate.ts, requireMigrated).
+      expect(configMap(objects, "meshbench-config").data.MIGRATE_ON_START, name).toBe("false");
+      // docs/operations.md applies `-l 'app.kubernetes.io/component notin (web,worker)'` first: that
+      // must bring the Job and everything it needs, and none of the app's pods.
+      const early = objects.filter((o) => !["web", "worker"].includes(o.metadata.labels?.["app.kubernetes.io/component"] ?? ""));
+      expect(
+        early.some((o) => o.kind === "Job" && o.metadata.name === "meshbench-migrate"),
+        name,
+      ).toBe(true);
+      expect(
+        early.some((o) => o === configMap(objects, "meshbench-config")),
+        name,
+      ).toBe(true);
+      expect(
+        early.some((o) => o.kind === "Namespace"),
+        name,
+      ).toBe(true);
+      expect(
+        early.filter((o) => o.kind === "Deployment" && o.metadata.name.match(/^meshbench-(web|worker)$/)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -343,6 +377,36 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
       expect(service.spec.ports.find((p) => p.name === backend?.port.name)?.targetPort, name).toBe("http");
       expect(matches({ matchLabels: service.spec.selector }, pod(objects, "meshbench-web").labels), name).toBe(true);
     }
+  });
+});
+
+describe("deploy/kubernetes web RBAC, replayed", () => {
+  let api: FakeKubernetesApi | null = null;
+  afterEach(async () => {
+    await api?.stop();
+    api = null;
+  });
+
+  it("allows every request the Cluster page and run admission make, with every mesh installed", async () => {
+    api = new FakeKubernetesApi(healthyFakeCluster());
+    const kubeConfig = fakeKubeConfig(await api.start());
+    api.nodes.push(fakeNode("node-a"));
+    for (const mesh of KUBERNETES_MESHES) installFakeMesh(api, mesh);
+    const status = await readClusterStatus({ kubeConfig });
+    expect(status.connected).toBe(true);
+    for (const mesh of KUBERNETES_MESHES) await clusterRunRefusal(mesh, status);
+
+    const objects = renders.get("overlays/production") ?? [];
+    const rules = find<{ rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }>(
+      objects,
+      "ClusterRole",
+      "meshbench-web",
+    ).rules;
+    const used = api.requests.map(accessOf).filter((a) => a !== null);
+    expect(used.length).toBeGreaterThan(3);
+    expect([
+      ...new Set(used.filter((a) => !grants(rules, a)).map((a) => `${a.verb} ${a.group || "core"}/${a.resource}`)),
+    ]).toEqual([]);
   });
 });
 
@@ -478,18 +542,27 @@ describe("deploy/kubernetes monitoring and backups", () => {
     expect(matches(worker.spec.selector, pod(objects, "meshbench-worker").labels)).toBe(true);
   });
 
-  it("backs up nightly with scripts/backup.sh from this release, into a volume, with retention", () => {
+  it("backs up nightly with the very script npm run backup runs, into a volume, with retention", () => {
+    const script = readFileSync(path.join(ROOT, "scripts/backup.sh"), "utf8");
     for (const [name, objects] of each().filter(([, o]) => o.some((x) => x.kind === "CronJob"))) {
       const cron = pod(objects, "meshbench-backup");
-      const [script, dump] = cron.spec.initContainers ?? [];
-      expect(script?.image, name).toBe(`meshbench/worker:${pkg.version}`);
-      expect(script?.command, name).toEqual(["cp", "scripts/backup.sh", "/script/backup.sh"]);
+      const dump = (cron.spec.initContainers ?? []).find((c) => c.name === "dump");
       expect(dump?.command, name).toEqual(["bash", "/script/backup.sh"]);
       expect(dump?.image, name).toMatch(/^postgres:\d+/);
+      const volumes = (cron.spec as unknown as { volumes: { name: string; configMap?: { name: string } }[] }).volumes;
+      const scriptMap = find<{ data: Record<string, string> }>(
+        objects,
+        "ConfigMap",
+        volumes.find((v) => v.name === "script")?.configMap?.name ?? "",
+      );
+      expect(scriptMap.data["backup.sh"], name).toBe(script);
       const backupConfig = configMap(objects, "meshbench-backup").data;
       expect(Number(backupConfig.BACKUP_KEEP), name).toBeGreaterThan(0);
       expect(backupConfig.BACKUP_DIR, name).toBe("/backups");
+      expect(
+        volumes.find((v) => v.name === "backups"),
+        name,
+      ).toMatchObject({ persistentVolumeClaim: { claimName: "meshbench-backups" } });
     }
-    expect(readFileSync(path.join(ROOT, "scripts/backup.sh"), "utf8")).toContain("BACKUP_KEEP");
   });
 });

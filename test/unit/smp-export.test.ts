@@ -66,10 +66,10 @@ describe("SMP export against the vendored SMP protos", () => {
   });
 
   it.each(["run-nginx", "run-istio", "run-max"] as const)("%s parses strictly as proto3 JSON and as YAML", (id) => {
-    const { run } = exportRun(id);
+    const { run, environment } = exportRun(id);
     const options = {
       detailsUri: `http://localhost:3000/api/reports/export?runs=${id}&format=run`,
-      environment: smpEnvironmentOf(run),
+      environment: smpEnvironmentOf(run, environment),
     };
     const json = JSON.parse(JSON.stringify(smpDocument(run, { ...options, naming: "json" }))) as JsonObject;
     const yaml = parseYaml(toYaml(smpDocument(run, { ...options, naming: "proto" })), { strict: true }) as JsonObject;
@@ -104,8 +104,8 @@ describe("SMP export against the vendored SMP protos", () => {
   });
 
   it("fills the fields MeshBench measured and leaves the others out", () => {
-    const [nginx, istio, max] = exportRuns().map(({ run }) =>
-      parseYaml(toYaml(smpDocument(run, { environment: smpEnvironmentOf(run) }))),
+    const [nginx, istio, max] = exportRuns().map(({ run, environment }) =>
+      parseYaml(toYaml(smpDocument(run, { environment: smpEnvironmentOf(run, environment) }))),
     ) as Record<string, Record<string, JsonValue>>[];
     // nginx: proxy pair as sidecars, no SMP mesh type; one proxy's CPU unmeasured in no repetition
     expect(nginx?.service_mesh_config?.mesh_type).toBeUndefined();
@@ -113,13 +113,24 @@ describe("SMP export against the vendored SMP protos", () => {
     expect(nginx?.performance_test_config?.clients).toEqual([
       expect.objectContaining({ protocol: "PROTOCOL_HTTP", connections: 8, rps: 200 }),
     ]);
-    expect(nginx?.environment_config?.nodes).toEqual([{ type: "local", cores: 2 }]);
+    expect(nginx?.environment_config?.nodes).toEqual([{ cores: 2, mem_mb: 8000 }]);
     expect(nginx?.environment_config?.kubernetes_version).toBeUndefined();
-    // Istio on a cluster: upper-case mesh type, its control plane, no node figures stored
+    expect(((nginx?.performance_test_config?.clients ?? []) as JsonObject[])[0]?.endpoint_urls).toEqual([
+      "http://127.0.0.1:41234/",
+    ]);
+    // Istio on a cluster: upper-case mesh type, its control plane, the cluster's version and nodes
     expect(istio?.service_mesh_config?.mesh_type).toEqual({ type: "ISTIO" });
     expect(istio?.service_mesh_config?.mesh_control_plane).toEqual({ count: 1, cpu_mcores: 10, mem_mb: 120 });
     expect(istio?.service_mesh_config?.sidecar).toEqual({ count: 2, cpu_mcores: 150, mem_mb: 98, rps: 100 });
-    expect(istio?.environment_config?.nodes).toBeUndefined();
+    expect(istio?.environment_config?.kubernetes_version).toBe("v1.31.4");
+    // a node's memory the cluster did not report is left out, and so is an unknown machine type
+    expect(istio?.environment_config?.nodes).toEqual([{ type: "e2-standard-8", cores: 8, mem_mb: 33668 }, { cores: 4 }]);
+    expect(((istio?.performance_test_config?.clients ?? []) as JsonObject[])[0]?.endpoint_urls).toEqual([
+      "http://fortio-server.meshbench-abc123.svc:8080/echo?size=1024",
+    ]);
+    // a run stored before the environment was recorded: only its placement's cores
+    expect(max?.environment_config?.nodes).toEqual([{ cores: 2 }]);
+    expect(((max?.performance_test_config?.clients ?? []) as JsonObject[])[0]?.endpoint_urls).toBeUndefined();
     // max throughput: no requested rate; an unmeasured CPU figure is absent, never 0
     const client = ((max?.performance_test_config?.clients ?? []) as Record<string, JsonValue>[])[0];
     expect(client?.rps).toBeUndefined();

@@ -1,5 +1,6 @@
 import type { ProbeRunResult } from "~/core/probes";
 import type { IterationResult } from "~/core/result";
+import type { RunEnvironment } from "~/core/run-environment";
 import type { RunSpec } from "~/core/spec";
 import type { LoadIntervalSample } from "~/worker/loadgen";
 import type { ProbeSample } from "~/worker/probes";
@@ -58,6 +59,8 @@ export interface Backend {
   runIteration(ctx: BackendContext, iteration: number): Promise<IterationOutcome>;
   /** Processes of the workload on this machine, so probes can be scoped to them (local backend only). */
   processIds?(): Promise<{ component: string; pid: number }[]>;
+  /** Where the prepared run runs (target, cluster version, nodes), for the exports; read once after prepare. */
+  environment?(): Promise<RunEnvironment>;
   /** Stop everything prepare started. Must be safe to call more than once and after a failed prepare. */
   cleanup(): Promise<void>;
 }

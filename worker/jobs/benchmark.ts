@@ -1,10 +1,11 @@
 import type { RunInterference } from "~/core/interference";
 import type { ProbeRunResult } from "~/core/probes";
 import type { IterationResult } from "~/core/result";
+import type { RunEnvironment } from "~/core/run-environment";
 import { type RunSpec, runSpecSchema } from "~/core/spec";
 import { db } from "~/server/db/client";
 import { errorMessage, shortDatabaseError } from "~/server/db/errors";
-import { storeRunInterference } from "~/server/runs/store";
+import { storeRunEnvironment, storeRunInterference } from "~/server/runs/store";
 import type { Capability } from "~/worker/probes";
 import type { HostLock } from "../backends/local/host-lock";
 import { LocalBackend } from "../backends/local/local-backend";
@@ -86,16 +87,27 @@ function claimAndRun(runId: string, deps: BenchmarkJobDeps, log: (message: strin
       });
       let failures: StoreFailure[];
       let interference: RunInterference | null = null;
+      let environment: RunEnvironment | null = null;
       try {
-        await runBenchmark(runId, ctx, deps, results, (measured) => {
-          interference = measured;
-        });
+        await runBenchmark(
+          runId,
+          ctx,
+          deps,
+          results,
+          (measured) => {
+            interference = measured;
+          },
+          (found) => {
+            environment = found;
+          },
+        );
       } finally {
         // The processes are stopped by now; only the writes the database could not take wait.
         if (results.waiting) ctx.setPhase(STORING_PHASE);
         failures = await results.drain();
         await retryWhileDatabaseUnreachable(() => writeRunSummary(runId), { stop: deps.shutdownSignal });
         if (interference) await storeInterference(runId, interference, deps.shutdownSignal, log);
+        if (environment) await storeEnvironment(runId, environment, deps.shutdownSignal, log);
       }
       const [first] = failures;
       if (first) throw new Error(`Repetition ${first.iteration} could not be stored: ${shortDatabaseError(first.error)}`);
@@ -111,6 +123,7 @@ async function runBenchmark(
   deps: BenchmarkJobDeps,
   results: DurableRunResults,
   onInterference: (interference: RunInterference) => void,
+  onEnvironment: (environment: RunEnvironment) => void,
 ): Promise<void> {
   const run = await db.benchmarkRun.findUniqueOrThrow({ where: { id: runId }, select: { spec: true } });
   const parsed = runSpecSchema.safeParse(run.spec);
@@ -132,6 +145,12 @@ async function runBenchmark(
     };
     log(`preparing ${spec.backend.toLowerCase()} backend, profile ${spec.mesh}`);
     await backend.prepare(ctx);
+    if (backend.environment) {
+      await backend
+        .environment()
+        .then(onEnvironment)
+        .catch((error: unknown) => log(`could not read where the run runs: ${errorMessage(error)}`));
+    }
     const localProbes = spec.probes.length > 0 && !backend.runsProbes;
     const capability = localProbes ? await (deps.probeCapability ?? probeCapability)() : null;
     job.setProgress(2);
@@ -163,6 +182,18 @@ async function storeInterference(
 ): Promise<void> {
   await retryWhileDatabaseUnreachable(() => storeRunInterference(runId, interference), { stop }).catch((error: unknown) =>
     log(`could not store what else ran on the machine: ${shortDatabaseError(error)}`),
+  );
+}
+
+/** Best effort, like the interference: the run's results and outcome do not depend on it. */
+async function storeEnvironment(
+  runId: string,
+  environment: RunEnvironment,
+  stop: AbortSignal,
+  log: (message: string) => void,
+): Promise<void> {
+  await retryWhileDatabaseUnreachable(() => storeRunEnvironment(runId, environment), { stop }).catch((error: unknown) =>
+    log(`could not store where the run ran: ${shortDatabaseError(error)}`),
   );
 }
 

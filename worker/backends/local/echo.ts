@@ -1,3 +1,5 @@
+import type { ServiceTime } from "~/core/service-time";
+import { seedFromString } from "~/core/stats";
 import type { Component } from "./component";
 import { ManagedProcess } from "./managed-process";
 import { ECHO_SERVER_FILE, REPO_ROOT } from "./paths";
@@ -5,6 +7,8 @@ import { ECHO_SERVER_FILE, REPO_ROOT } from "./paths";
 export interface EchoOptions {
   runDir: string;
   payloadBytes: number;
+  /** Added to each response; its draws are seeded by its own seed, else by the run directory. */
+  serviceTime?: ServiceTime;
   readyTimeoutMs: number;
   /** Called right after the spawn, before waiting for readiness, so a failure can still stop it. */
   track: (component: Component) => Promise<void>;
@@ -20,7 +24,20 @@ export async function startEcho(options: EchoOptions): Promise<Component> {
   const proc = ManagedProcess.spawn(
     "upstream (echo server)",
     process.execPath,
-    ["--import", "tsx", ECHO_SERVER_FILE, "--port", "0", "--payload", String(options.payloadBytes), "--tag", options.runDir],
+    [
+      "--import",
+      "tsx",
+      ECHO_SERVER_FILE,
+      "--port",
+      "0",
+      "--payload",
+      String(options.payloadBytes),
+      "--tag",
+      options.runDir,
+      ...(options.serviceTime
+        ? ["--service-time", JSON.stringify(options.serviceTime), "--seed", String(seedFromString(options.runDir))]
+        : []),
+    ],
     { cwd: REPO_ROOT, env },
   );
   const component: Component = {

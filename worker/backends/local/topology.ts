@@ -1,4 +1,5 @@
 import type { MeshProfile } from "~/core/meshes";
+import type { ServiceTime } from "~/core/service-time";
 import type { Component } from "./component";
 import { startEcho } from "./echo";
 import { startHaproxy } from "./haproxy";
@@ -17,6 +18,8 @@ export interface TopologyOptions {
   mesh: LocalMesh;
   runDir: string;
   payloadBytes: number;
+  /** Added by the upstream to each response (core/service-time.ts). */
+  serviceTime?: ServiceTime;
   connections: number;
   readyTimeoutMs: number;
   signal: AbortSignal;
@@ -39,6 +42,7 @@ export async function startTopology(o: TopologyOptions): Promise<string> {
   const upstream = await startEcho({
     runDir: o.runDir,
     payloadBytes: o.payloadBytes,
+    serviceTime: o.serviceTime,
     readyTimeoutMs: o.readyTimeoutMs,
     track: o.track,
   });
