@@ -83,7 +83,7 @@ function describeCause(error: unknown): string {
   for (let cause: unknown = error instanceof Error ? error.cause : undefined, depth = 0; cause && depth < 5; depth++) {
     if (!(cause instanceof Error)) break;
     const code = (cause as NodeJS.ErrnoException).code;
-    details.push(code ? `${cause.message} (${code})` : cause.message);
+    if (cause.message !== (details.at(-1) ?? message)) details.push(code ? `${cause.message} (${code})` : cause.message);
     cause = cause.cause;
   }
   return details.length > 0 ? `${message}: ${details.join(": ")}` : message;
