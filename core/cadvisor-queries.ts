@@ -92,8 +92,12 @@ export function componentQueries(
       // several nodes gives the component's total. Needs two samples in the window, i.e. a window
       // of at least two scrape intervals, else the result is empty (null, not 0).
       cpu: `sum(increase(container_cpu_usage_seconds_total{${selector}}[${seconds}s])) / ${seconds}`,
-      // Per container, not summed: the peak of the largest instance (e.g. one node's ztunnel).
-      memory: `max(max_over_time(container_memory_working_set_bytes{${selector}}[${seconds}s]))`,
+      // Not summed over instances: the peak of the largest (e.g. one node's ztunnel). A component
+      // of several containers (a control-plane pod) is the sum of its containers' peaks per pod.
+      memory:
+        typeof target.source.container === "string"
+          ? `max(max_over_time(container_memory_working_set_bytes{${selector}}[${seconds}s]))`
+          : `max(sum by (pod) (max_over_time(container_memory_working_set_bytes{${selector}}[${seconds}s])))`,
     };
   });
   return { windowSeconds: seconds, evalTime: workload.windowEnd.getTime() / 1000, queries };
@@ -142,7 +146,11 @@ function matchers(target: ResourceTarget, scope: PodScope, labels: CadvisorLabel
   // ("POD"). image!="" leaves out the same metric names from the kubelet's /metrics/resource
   // endpoint (no image label), which kube-prometheus-stack scrapes under the same job: summing
   // both would double the CPU.
-  parts.push(`container=${promString(source.container)}`, `image!=""`);
+  const container =
+    typeof source.container === "string"
+      ? `container=${promString(source.container)}`
+      : `container=~${promString(anyOf(source.container))}`;
+  parts.push(container, `image!=""`);
   return parts.join(", ");
 }
 
@@ -190,4 +198,38 @@ export function liveComponentQueries(
     cpu: union((selector) => `sum(irate(container_cpu_usage_seconds_total{${selector}}[${LIVE_RATE_WINDOW_SECONDS}s]))`),
     memory: union((selector) => `sum(container_memory_working_set_bytes{${selector}})`),
   };
+}
+
+/** A Prometheus duration ("30s", "1m", "1m30s", "500ms") in seconds; null when it is not one. */
+export function parsePromDuration(text: string): number | null {
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return null;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? ""] ?? 0), 0);
+}
+
+/** An active target as Prometheus's /api/v1/targets lists it (the fields used here). */
+export interface ScrapeTarget {
+  labels: Record<string, string>;
+  scrapeUrl?: string;
+  scrapeInterval?: string;
+}
+
+/**
+ * The kubelet's cAdvisor scrape interval from Prometheus's active targets: the targets of the
+ * cAdvisor job (or, with no job configured, those scraping /metrics/cadvisor). The longest when
+ * they differ: a window must hold two samples of every series. null when no target tells.
+ */
+export function kubeletScrapeInterval(targets: readonly ScrapeTarget[], labels: CadvisorLabels): number | null {
+  const cadvisor = targets.filter((t) =>
+    labels.job === "" ? (t.scrapeUrl ?? "").includes("/metrics/cadvisor") : t.labels.job === labels.job,
+  );
+  const seconds = cadvisor.map((t) => parsePromDuration(t.scrapeInterval ?? "")).filter((s): s is number => s !== null);
+  return seconds.length > 0 ? Math.max(...seconds) : null;
+}
+
+/** Why a window's CPU may be missing: increase() needs two samples, i.e. two scrapes inside it. */
+export function shortWindowWarning(windowSeconds: number, scrapeIntervalSeconds: number | null): string | null {
+  if (scrapeIntervalSeconds === null || windowSeconds >= 2 * scrapeIntervalSeconds) return null;
+  return `the measured window (${windowSeconds} s) is shorter than two kubelet scrapes (every ${scrapeIntervalSeconds} s): its CPU figures rest on fewer than two samples and may be missing; measure for at least ${Math.ceil(2 * scrapeIntervalSeconds)} s`;
 }

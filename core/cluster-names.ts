@@ -15,3 +15,6 @@ export function shortRunId(runId: string): string {
 export function runNamespaceName(runId: string): string {
   return `meshbench-${shortRunId(runId)}`;
 }
+
+/** The busybox container of a client pod that drives fortio over loopback and returns its JSON. */
+export const DRIVER_NAME = "fortio-driver";

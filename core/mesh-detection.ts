@@ -46,11 +46,20 @@ export interface MeshDetectionResult {
   components: DetectedComponent[];
   /** Why it is not installed or not ready; empty when installed. */
   problems: string[];
+  /** The control plane's revision when it has one (Istio: istio.io/rev of istiod, "default" without a revision). */
+  revision: string | null;
 }
 
 /** Every CRD some profile looks for: the cluster page asks for these by name. */
 export function detectionCrdNames(): string[] {
-  return [...new Set(KUBERNETES_MESHES.flatMap((m) => KUBERNETES_MESH_PROFILES[m].detection?.crds ?? []))];
+  return [
+    ...new Set(
+      KUBERNETES_MESHES.flatMap((m) => {
+        const detection = KUBERNETES_MESH_PROFILES[m].detection;
+        return [...(detection?.crds ?? []), ...(detection?.requiredCrds ?? [])];
+      }),
+    ),
+  ];
 }
 
 /** Every namespace some profile's components live in. */
@@ -79,21 +88,38 @@ function componentVersion(expected: DetectedWorkload, observed: ObservedWorkload
 
 export function detectMesh(mesh: KubernetesMesh, inventory: ClusterInventory): MeshDetectionResult {
   const profile = KUBERNETES_MESH_PROFILES[mesh];
-  const base = { mesh, label: profile.label, components: [] as DetectedComponent[], problems: [] as string[] };
+  const base = {
+    mesh,
+    label: profile.label,
+    components: [] as DetectedComponent[],
+    problems: [] as string[],
+    revision: null as string | null,
+  };
   const detection = profile.detection;
   if (!detection) return { ...base, displayName: profile.label, state: "installed", version: null };
 
   const problems: string[] = [];
   const components: DetectedComponent[] = [];
   let notReady = false;
+  let revision: string | null = null;
+  let missing = false;
   for (const expected of detection.workloads) {
-    const found = inventory.workloads.find(
-      (w) => w.kind === expected.kind && expected.names.includes(w.name) && detection.namespaces.includes(w.namespace),
+    const candidates = inventory.workloads.filter(
+      (w) => w.kind === expected.kind && detection.namespaces.includes(w.namespace) && workloadNameMatches(expected, w.name),
     );
+    // The exact name first (a default install), then the best-ready of the pattern's (e.g. istiod-<rev>).
+    const found =
+      candidates.find((w) => expected.names.includes(w.name)) ??
+      [...candidates].sort((a, b) => readyShare(b) - readyShare(a) || a.name.localeCompare(b.name))[0];
     if (!found) {
-      problems.push(`no ${expected.kind} ${expected.names.join(" or ")} in ${detection.namespaces.join(" or ")}`);
+      missing = true;
+      problems.push(
+        expected.missingReason ??
+          `no ${expected.kind} ${expected.names.join(" or ")}${expected.namePattern ? " (or a revision of it)" : ""} in ${detection.namespaces.join(" or ")}`,
+      );
       continue;
     }
+    if (expected.revisionLabel && revision === null) revision = found.labels[expected.revisionLabel] ?? "default";
     components.push({
       kind: found.kind,
       namespace: found.namespace,
@@ -107,18 +133,32 @@ export function detectMesh(mesh: KubernetesMesh, inventory: ClusterInventory): M
     }
   }
   if (!detection.crds.some((crd) => inventory.crds.includes(crd))) {
+    missing = true;
     problems.push(`none of its CRDs (${detection.crds.join(", ")})`);
   }
-  const missing = components.length < detection.workloads.length || problems.some((p) => p.startsWith("none of its CRDs"));
+  const absent = (detection.requiredCrds ?? []).filter((crd) => !inventory.crds.includes(crd));
+  if (absent.length > 0) {
+    missing = true;
+    problems.push(`CRD ${absent.join(", ")} missing`);
+  }
   const state: MeshInstallState = missing ? "not-installed" : notReady ? "not-ready" : "installed";
   return {
     ...base,
+    revision,
     displayName: detection.displayName,
     state,
     version: components.find((c) => c.version)?.version ?? null,
     components,
     problems,
   };
+}
+
+function workloadNameMatches(expected: DetectedWorkload, name: string): boolean {
+  return expected.names.includes(name) || (expected.namePattern !== undefined && new RegExp(expected.namePattern).test(name));
+}
+
+function readyShare(w: ObservedWorkload): number {
+  return w.desiredReplicas > 0 ? w.readyReplicas / w.desiredReplicas : 0;
 }
 
 export function detectMeshes(inventory: ClusterInventory): MeshDetectionResult[] {

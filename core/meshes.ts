@@ -3,7 +3,18 @@
  * The local backend has real stand-ins for a sidecar mesh: a client-side and a server-side
  * proxy in the request path, the way a mesh puts one proxy next to each workload.
  */
-export const MESH_PROFILES = ["baseline", "nginx", "haproxy", "istio", "istio-ambient", "linkerd", "cilium", "consul"] as const;
+export const MESH_PROFILES = [
+  "baseline",
+  "nginx",
+  "haproxy",
+  "istio",
+  "istio-ambient",
+  "istio-ambient-waypoint",
+  "linkerd",
+  "cilium",
+  "cilium-mutual-auth",
+  "consul",
+] as const;
 export type MeshProfile = (typeof MESH_PROFILES)[number];
 
 export const BACKENDS = ["LOCAL", "KUBERNETES"] as const;
@@ -45,9 +56,16 @@ export const MESHES: Record<MeshProfile, MeshInfo> = {
   "istio-ambient": {
     id: "istio-ambient",
     label: "Istio ambient",
-    description: "ztunnel per node (L4), waypoint if any.",
+    description: "ztunnel per node: L4 with mTLS, no waypoint.",
     backends: ["KUBERNETES"],
     proxyHops: 2,
+  },
+  "istio-ambient-waypoint": {
+    id: "istio-ambient-waypoint",
+    label: "Istio ambient + waypoint",
+    description: "ztunnel per node and a Gateway API waypoint (Envoy) for the namespace: L7 with mTLS.",
+    backends: ["KUBERNETES"],
+    proxyHops: 3,
   },
   linkerd: {
     id: "linkerd",
@@ -59,9 +77,16 @@ export const MESHES: Record<MeshProfile, MeshInfo> = {
   cilium: {
     id: "cilium",
     label: "Cilium",
-    description: "eBPF datapath; L7 through the node's Envoy.",
+    description: "eBPF datapath; L7 through the server node's Envoy (an HTTP policy), no mutual authentication.",
     backends: ["KUBERNETES"],
-    proxyHops: 0,
+    proxyHops: 1,
+  },
+  "cilium-mutual-auth": {
+    id: "cilium-mutual-auth",
+    label: "Cilium + mutual auth",
+    description: "As Cilium, with the policy requiring mutual authentication (SPIRE identities).",
+    backends: ["KUBERNETES"],
+    proxyHops: 1,
   },
   consul: {
     id: "consul",

@@ -22,9 +22,11 @@ export const SMP_VERSION = "v0.6.1";
 export const SMP_MESH_TYPES: Partial<Record<MeshProfile, string>> = {
   istio: "ISTIO",
   "istio-ambient": "ISTIO",
+  "istio-ambient-waypoint": "ISTIO",
   linkerd: "LINKERD",
   consul: "CONSUL",
   cilium: "CILIUM_SERVICE_MESH",
+  "cilium-mutual-auth": "CILIUM_SERVICE_MESH",
 };
 
 /**

@@ -81,6 +81,26 @@ export interface ParseFortioOptions {
   startedAt?: Date;
 }
 
+/**
+ * Parse fortio's JSON as the cluster backend gets it: the whole text is the result object (the
+ * client pod's driver cats the file fortio's REST API answered with, and nothing else). Strict: a
+ * text with anything around the object is refused, never sliced.
+ */
+export function parseFortioResult(text: string, options: ParseFortioOptions): ParsedFortioRun {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`fortio output is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = fortioResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`fortio output has an unexpected shape: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`);
+  }
+  return fortioToIterationResult(parsed.data, options);
+}
+
 /** Parse fortio's JSON text (the whole pod log, possibly with non-JSON lines before the object). */
 export function parseFortioJson(text: string, options: ParseFortioOptions): ParsedFortioRun {
   return fortioToIterationResult(parseFortioOutput(text), options);
@@ -132,13 +152,19 @@ export function parseRequestedQps(value: string | number): number | null {
   return n > 0 ? n : null;
 }
 
-/** RetCodes → MeshBench error kinds: every non-200 is an error, "-1" is a failed connection. */
+/** What fortio counts as OK (fortio/fortio fhttp/http_client.go): any 2xx, and 418. */
+export function fortioCodeIsOk(code: string): boolean {
+  const n = Number(code);
+  return Number.isInteger(n) && ((n >= 200 && n <= 299) || n === 418);
+}
+
+/** RetCodes → MeshBench error kinds: what fortio counts OK is OK, "-1" is a failed connection. */
 export function fortioErrors(retCodes: Record<string, number> | null): { ok: number; errors: Record<string, number> } {
   let ok = 0;
   const errors: Record<string, number> = {};
   for (const [code, count] of Object.entries(retCodes ?? {})) {
     if (count === 0) continue;
-    if (code === "200") {
+    if (fortioCodeIsOk(code)) {
       ok += count;
       continue;
     }
@@ -249,6 +275,23 @@ export function fortioToIterationResult(fortio: FortioResult, options: ParseFort
 
     const fortioPercentilesUs: Record<string, number> = {};
     for (const p of fortio.DurationHistogram.Percentiles ?? []) fortioPercentilesUs[String(p.Percentile)] = secondsToUs(p.Value);
+    // fortio's exact mean and its own interpolated percentiles, where they describe the same
+    // requests as the result (no failed ones mixed in); the rest from the converted histogram.
+    const summary = summarize(hdr);
+    const latency =
+      summary && errorTotal === 0 && fortio.DurationHistogram.Count === ok
+        ? {
+            ...summary,
+            minUs: secondsToUs(fortio.DurationHistogram.Min),
+            maxUs: secondsToUs(fortio.DurationHistogram.Max),
+            meanUs: secondsToUs(fortio.DurationHistogram.Avg),
+            p50Us: fortioPercentilesUs["50"] ?? summary.p50Us,
+            p75Us: fortioPercentilesUs["75"] ?? summary.p75Us,
+            p90Us: fortioPercentilesUs["90"] ?? summary.p90Us,
+            p99Us: fortioPercentilesUs["99"] ?? summary.p99Us,
+            p999Us: fortioPercentilesUs["99.9"] ?? summary.p999Us,
+          }
+        : summary;
 
     return {
       result: {
@@ -259,7 +302,7 @@ export function fortioToIterationResult(fortio: FortioResult, options: ParseFort
         actualQps: measuredSeconds > 0 ? ok / measuredSeconds : 0,
         count: ok,
         errors,
-        latency: summarize(hdr),
+        latency,
         histogram: encodeHistogram(hdr),
         // fortio does not report completions per second.
         perSecond: [],

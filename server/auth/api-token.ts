@@ -18,6 +18,7 @@ export class ApiTokenRefused extends Error {
 
 export interface ApiTokenIdentity {
   tokenId: string;
+  prefix: string;
   scopes: ApiTokenScope[];
   expiresAt: Date;
   user: { id: string; email: string; name: string | null; role: Role };
@@ -83,6 +84,7 @@ export async function authenticateApiToken(secret: string, clientAddress: string
     where: { secretHash: apiTokenDigest(secret) },
     select: {
       id: true,
+      prefix: true,
       scopes: true,
       expiresAt: true,
       revokedAt: true,
@@ -105,7 +107,7 @@ export async function authenticateApiToken(secret: string, clientAddress: string
     await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
   }
   const { disabledAt: _disabledAt, ...user } = token.user;
-  return { tokenId: token.id, scopes: token.scopes, expiresAt: token.expiresAt, user };
+  return { tokenId: token.id, prefix: token.prefix, scopes: token.scopes, expiresAt: token.expiresAt, user };
 }
 
 /**

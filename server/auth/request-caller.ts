@@ -1,5 +1,6 @@
 import type { Session } from "next-auth";
 import type { ApiTokenScope } from "~/core/roles";
+import { db } from "~/server/db/client";
 import { ApiTokenRefused, authenticateApiToken, bearerTokenOf } from "./api-token";
 import { clientAddress } from "./client-address";
 import { getSession } from "./session";
@@ -8,7 +9,7 @@ import { getSession } from "./session";
 export interface RequestCaller {
   /** The session, or for a token the session-equivalent of its user (today's role, read from the database). */
   session: Session;
-  apiToken: { id: string; scopes: ApiTokenScope[] } | null;
+  apiToken: { id: string; prefix: string; scopes: ApiTokenScope[] } | null;
 }
 
 export type CallerOutcome =
@@ -34,7 +35,7 @@ export async function callerOfRequest(req: Request): Promise<CallerOutcome> {
       kind: "caller",
       caller: {
         session: { user: { id, email, name, role }, expires: identity.expiresAt.toISOString() },
-        apiToken: { id: identity.tokenId, scopes: identity.scopes },
+        apiToken: { id: identity.tokenId, prefix: identity.prefix, scopes: identity.scopes },
       },
     };
   } catch (error) {
@@ -68,4 +69,10 @@ export async function readerOfRequest(
     return refuse(403, 'This API token lacks the "read" scope.');
   }
   return { caller: outcome.caller };
+}
+
+/** Whether the user is an active admin now (read from the database, as the admin procedures do). */
+export async function isActiveAdmin(userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true } });
+  return user?.role === "ADMIN" && !user.disabledAt;
 }

@@ -10,8 +10,8 @@ const bpftraceOutput = (probe: string) => readFileSync(path.join(fixtures, `bpft
 export const FORTIO_LOG = readFileSync(path.join(fixtures, "fortio/fixed-rate-1000qps.json"), "utf8");
 
 /**
- * A cluster where pods become ready at once (with the mesh's sidecar, if given) and fortio
- * succeeds with FORTIO_LOG. A probe pod attaches at once (its log shows bpftrace's BEGIN) and ends
+ * A cluster where pods become ready at once (with the mesh's sidecar, if given) and the client
+ * pod's driver succeeds with FORTIO_LOG. A probe pod attaches at once (its log shows bpftrace's BEGIN) and ends
  * with its recorded output when the measured fortio pod ends.
  */
 export function healthyFakeCluster(sidecar?: {
@@ -30,14 +30,9 @@ export function healthyFakeCluster(sidecar?: {
         probePods.push({ pod, probe });
         return;
       }
-      const measured = job.metadata.labels?.["meshbench.io/phase"] === "measure";
-      if (measured) for (const p of probePods.splice(0)) api.finishPod(namespace, p.pod, 0, bpftraceOutput(p.probe));
-      api.finishPod(
-        namespace,
-        pod,
-        0,
-        measured ? `Fortio 1.69.1 running at 1000 queries per second\n${FORTIO_LOG}` : "warm-up done",
-      );
+      // A client pod: the probes end with the load, and the driver's log is fortio's JSON alone.
+      for (const p of probePods.splice(0)) api.finishPod(namespace, p.pod, 0, bpftraceOutput(p.probe));
+      api.finishPod(namespace, pod, 0, FORTIO_LOG);
     },
   };
 }
@@ -50,16 +45,30 @@ const RESOURCE = { Deployment: "deployments", DaemonSet: "daemonsets", StatefulS
  * CRD. For tests of code that needs "the mesh is installed"; detection itself is tested against
  * hand-written objects in mesh-detection.test.ts.
  */
-export function installFakeMesh(api: FakeKubernetesApi, mesh: KubernetesMesh, version = "1.0.0", ready = true): void {
+export function installFakeMesh(
+  api: FakeKubernetesApi,
+  mesh: KubernetesMesh,
+  version = "1.0.0",
+  ready = true,
+  options: { istioRevision?: string } = {},
+): void {
   const detection = KUBERNETES_MESH_PROFILES[mesh].detection;
   if (!detection) return;
   const namespace = detection.namespaces[0] ?? "default";
   for (const workload of detection.workloads) {
     const replicas = ready ? 1 : 0;
+    const first = workload.names[0] ?? "unnamed";
+    // istio/istio manifests/charts/istio-control/istio-discovery/templates/deployment.yaml:
+    // name istiod-<revision>, label istio.io/rev: <revision> (or "default").
+    const revisioned = first === "istiod" && options.istioRevision !== undefined;
     api.seed(RESOURCE[workload.kind], {
       apiVersion: "apps/v1",
       kind: workload.kind,
-      metadata: { name: workload.names[0] ?? "unnamed", namespace, labels: {} },
+      metadata: {
+        name: revisioned ? `istiod-${options.istioRevision}` : first,
+        namespace,
+        labels: first === "istiod" ? { "istio.io/rev": options.istioRevision ?? "default" } : {},
+      },
       spec: {
         replicas: 1,
         template: { spec: { containers: [{ name: workload.container, image: `example.test/${mesh}:${version}` }] } },
@@ -69,4 +78,5 @@ export function installFakeMesh(api: FakeKubernetesApi, mesh: KubernetesMesh, ve
   }
   const crd = detection.crds[0];
   if (crd) api.crds.add(crd);
+  for (const required of detection.requiredCrds ?? []) api.crds.add(required);
 }

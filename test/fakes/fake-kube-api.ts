@@ -26,6 +26,8 @@ export interface RecordedRequest {
 export interface FakePodState {
   pod: KubeObject;
   log: string;
+  /** Per-container logs (pods/log?container=…); a container without one answers `log`. */
+  containerLogs?: Record<string, string>;
   /** The workload that owns it. */
   owner: { kind: "Deployment" | "Job"; name: string };
 }
@@ -35,6 +37,10 @@ export interface FakeKubernetesApiOptions {
   onJobCreated?: (api: FakeKubernetesApi, namespace: string, job: KubeObject, podName: string) => void;
   /** Called when a Deployment is created (its pod exists). */
   onDeploymentCreated?: (api: FakeKubernetesApi, namespace: string, deployment: KubeObject, podName: string) => void;
+  /** A mutating admission webhook: may change a pod before it is stored (e.g. a mesh's sidecar injector). */
+  mutatePod?: (api: FakeKubernetesApi, namespace: string, pod: KubeObject) => void;
+  /** The kubelet: called before every pod read, so pods can advance as the cluster's objects change. */
+  kubelet?: (api: FakeKubernetesApi) => void;
 }
 
 const RESOURCES = {
@@ -47,8 +53,19 @@ const RESOURCES = {
   statefulsets: { prefix: "/apis/apps/v1", kind: "StatefulSet", apiVersion: "apps/v1" },
   jobs: { prefix: "/apis/batch/v1", kind: "Job", apiVersion: "batch/v1" },
   ciliumnetworkpolicies: { prefix: "/apis/cilium.io/v2", kind: "CiliumNetworkPolicy", apiVersion: "cilium.io/v2" },
+  servicedefaults: {
+    prefix: "/apis/consul.hashicorp.com/v1alpha1",
+    kind: "ServiceDefaults",
+    apiVersion: "consul.hashicorp.com/v1alpha1",
+  },
+  serviceintentions: {
+    prefix: "/apis/consul.hashicorp.com/v1alpha1",
+    kind: "ServiceIntentions",
+    apiVersion: "consul.hashicorp.com/v1alpha1",
+  },
+  gateways: { prefix: "/apis/gateway.networking.k8s.io/v1", kind: "Gateway", apiVersion: "gateway.networking.k8s.io/v1" },
 } as const;
-type Resource = keyof typeof RESOURCES;
+export type Resource = keyof typeof RESOURCES;
 
 export class FakeKubernetesApi {
   readonly requests: RecordedRequest[] = [];
@@ -83,6 +100,11 @@ export class FakeKubernetesApi {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Objects of one kind in a namespace. */
+  objectsOf(resource: Resource, namespace: string): KubeObject[] {
+    return [...this.objects.entries()].filter(([k]) => k.startsWith(`${resource}/${namespace}/`)).map(([, o]) => o);
   }
 
   /** An object that exists before the test (e.g. a mesh's control plane), in a namespace created on demand. */
@@ -194,11 +216,13 @@ export class FakeKubernetesApi {
       return send(res, 404, status(404, `namespaces "${namespace}" not found`));
 
     if (resource === "pods") {
+      this.options.kubelet?.(this);
       if (method === "GET" && name && sub === "log") {
         const state = this.pods.get(`${namespace}/${name}`);
         if (!state) return send(res, 404, status(404, `pods "${name}" not found`));
+        const container = url.searchParams.get("container");
         res.writeHead(200, { "content-type": "text/plain" });
-        res.end(state.log);
+        res.end((container ? state.containerLogs?.[container] : undefined) ?? state.log);
         return;
       }
       if (method === "GET" && !name) {
@@ -300,6 +324,11 @@ export class FakeKubernetesApi {
     return nodeName ? { nodeName } : {};
   }
 
+  /** A pod for a workload some controller of the cluster created (e.g. a mesh's gateway), as for a Deployment. */
+  addControllerPod(namespace: string, owner: KubeObject): string {
+    return this.createPod(namespace, owner, "Deployment");
+  }
+
   private createPod(namespace: string, owner: KubeObject, kind: "Deployment" | "Job"): string {
     const spec = owner.spec as {
       template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Json };
@@ -318,6 +347,7 @@ export class FakeKubernetesApi {
       spec: { ...(spec.template?.spec ?? { containers: [] }), ...this.schedule(spec.template?.spec) },
       status: { phase: "Pending" },
     };
+    this.options.mutatePod?.(this, namespace, pod);
     this.pods.set(`${namespace}/${podName}`, { pod, log: "", owner: { kind, name: owner.metadata.name } });
     return podName;
   }
@@ -342,7 +372,7 @@ function containerNames(pod: KubeObject): string[] {
 }
 
 /** Equality selectors only ("a=b,c=d"), which is all the backend uses. */
-function matches(labels: Record<string, string> | undefined, selector: string | null): boolean {
+export function matches(labels: Record<string, string> | undefined, selector: string | null): boolean {
   if (!selector) return true;
   return selector.split(",").every((term) => {
     const [k, v] = term.split("=");

@@ -12,6 +12,7 @@ import { queryInstant } from "~/server/metrics/prometheus";
 import { type MetricChart, queryRunMetrics } from "~/server/metrics/run-metrics";
 import { type FakeContainerSeries, FakeKubeletCadvisor } from "~/test/fakes/fake-kubelet-cadvisor";
 import { measureComponentResources } from "~/worker/backends/kubernetes/component-resources";
+import { discoverScrapeInterval } from "~/worker/backends/kubernetes/scrape-interval";
 
 /**
  * Component CPU and memory measured by a REAL Prometheus (its own instance, 1 s scrapes) from the
@@ -130,14 +131,31 @@ describe("component CPU and memory from a real Prometheus scraping a fake kubele
     expectCores(all?.value, 3 * (1.2 + 0.5) + 2 * 0.001);
   });
 
-  it("istio ambient: ztunnel on the workload's nodes only; the absent optional waypoint is null without a warning", async () => {
+  it("the real scrape interval from Prometheus's targets, and a warning for a window shorter than two scrapes", async () => {
+    const cadvisor = { job: "kubelet", nodeLabel: "node" };
+    expect(await discoverScrapeInterval({ prometheusUrl, cadvisor })).toEqual({ seconds: 1, reason: null });
+    expect(await discoverScrapeInterval({ prometheusUrl, cadvisor: { job: "absent", nodeLabel: "node" } })).toMatchObject({
+      seconds: null,
+      reason: "no active cAdvisor target tells its scrape interval",
+    });
+    const { warnings } = await measureComponentResources({
+      resources: [],
+      workload: workload(),
+      cadvisor,
+      prometheusUrl,
+      scrapeIntervalSeconds: WINDOW_SECONDS,
+    });
+    expect(warnings[0]).toMatch(/is shorter than two kubelet scrapes/);
+  });
+
+  it("istio ambient: ztunnel on the workload's nodes only, no waypoint", async () => {
     const { components, warnings } = await measure(KUBERNETES_MESH_PROFILES["istio-ambient"].resources);
     expect(warnings).toEqual([]);
     const c = byComponent(components);
     expectCores(c.ztunnel?.cpuCores, 0.25 + 0.15);
     // The peak of the largest instance on n1/n2, not n3's bigger ztunnel.
     expect(c.ztunnel?.maxRssBytes).toBe(30 * MiB);
-    expect(c.waypoint).toEqual({ component: "waypoint", role: "proxy", cpuCores: null, maxRssBytes: null });
+    expect(c.waypoint).toBeUndefined();
     expectCores(c.istiod?.cpuCores, 0.05);
   });
 
@@ -146,14 +164,14 @@ describe("component CPU and memory from a real Prometheus scraping a fake kubele
     const c = byComponent(components);
     expectCores(c.loadgen?.cpuCores, 1.2);
     expect(c.upstream?.maxRssBytes).toBe(40 * MiB);
-    for (const name of ["proxy-client", "proxy-server", "linkerd-destination"]) {
+    for (const name of ["proxy-client", "proxy-server", "linkerd-control-plane"]) {
       expect(c[name]).toMatchObject({ cpuCores: null, maxRssBytes: null });
     }
     const hint = `is Prometheus scraping the kubelet's cAdvisor? (or the ${WINDOW_SECONDS} s window is shorter than two scrape intervals)`;
     expect(warnings).toEqual([
       `no cAdvisor series for proxy-client (job="kubelet", namespace="${NS}", pod=~"${CLIENT_POD}", container="linkerd-proxy", image!=""): ${hint}`,
       `no cAdvisor series for proxy-server (job="kubelet", namespace="${NS}", pod=~"${SERVER_POD}", container="linkerd-proxy", image!=""): ${hint}`,
-      `no cAdvisor series for linkerd-destination (job="kubelet", namespace=~"linkerd", pod=~"linkerd-destination-.*", container="destination", image!=""): ${hint}`,
+      `no cAdvisor series for linkerd-control-plane (job="kubelet", namespace=~"linkerd", pod=~"linkerd-(destination|identity|proxy-injector)-.*", container=~"destination|sp-validator|policy|identity|proxy-injector|linkerd-proxy", image!=""): ${hint}`,
     ]);
   });
 

@@ -84,7 +84,7 @@ describe("Kubernetes runs through the worker (FakeKubernetesApi)", () => {
     expect(outcome).toBe("SUCCEEDED");
     expect(localProbesAsked).toEqual([]);
     // What the run page showed while it ran, and nothing once it ended.
-    expect([...phases].some((p) => /^repetition 2 of 2: measuring \(/.test(p))).toBe(true);
+    expect([...phases].some((p) => /^repetition 2 of 2: starting the client \(pod Pending\)$/.test(p))).toBe(true);
     expect([...phases].some((p) => /^repetition 1 of 2: attaching probes on node-b, node-a$/.test(p))).toBe(true);
     expect((await db.benchmarkRun.findUniqueOrThrow({ where: { id: run.id } })).phase).toBeNull();
 

@@ -122,7 +122,7 @@ describe("cAdvisor PromQL on the Prometheus engine (promtool)", () => {
 
 describe("live PromQL of a cluster run (the run page's charts)", () => {
   const live = liveComponentQueries(
-    KUBERNETES_MESH_PROFILES["istio-ambient"].resources,
+    KUBERNETES_MESH_PROFILES["istio-ambient-waypoint"].resources,
     { client: "fortio-client", server: "fortio-server" },
     "meshbench-r1",
     { job: "kubelet", nodeLabel: "node" },

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { componentQueries, type RunWorkload, regexLiteral, windowSeconds } from "~/core/cadvisor-queries";
+import {
+  componentQueries,
+  kubeletScrapeInterval,
+  parsePromDuration,
+  type RunWorkload,
+  regexLiteral,
+  shortWindowWarning,
+  windowSeconds,
+} from "~/core/cadvisor-queries";
 import { KUBERNETES_MESH_PROFILES } from "~/core/kubernetes-meshes";
 
 const apps = { client: "fortio-client", server: "fortio-server" };
@@ -40,13 +48,41 @@ describe("cAdvisor queries", () => {
     expect(plan.queries.every((x) => !x.optional)).toBe(true);
   });
 
-  it("ambient: ztunnel on the workload's nodes only, waypoint optional in the run's namespace", () => {
-    const q = byComponent(componentQueries(KUBERNETES_MESH_PROFILES["istio-ambient"].resources, apps, workload, labels));
+  it("ambient with a waypoint: ztunnel on the workload's nodes only, the waypoint in the run's namespace", () => {
+    const q = byComponent(componentQueries(KUBERNETES_MESH_PROFILES["istio-ambient-waypoint"].resources, apps, workload, labels));
     expect(q.ztunnel?.selector).toBe(
       'job="kubelet", namespace=~"istio-system", pod=~"ztunnel-.*", node=~"node-a|node-b", container="istio-proxy", image!=""',
     );
-    expect(q.waypoint?.optional).toBe(true);
+    expect(q.waypoint?.optional).toBe(false);
+    expect(
+      byComponent(componentQueries(KUBERNETES_MESH_PROFILES["istio-ambient"].resources, apps, workload, labels)).waypoint,
+    ).toBe(undefined);
     expect(q.waypoint?.selector).toContain('namespace="meshbench-abc", pod=~"waypoint-.*"');
+  });
+
+  it("linkerd: every control-plane container, memory summed per pod", () => {
+    const q = byComponent(componentQueries(KUBERNETES_MESH_PROFILES.linkerd.resources, apps, workload, labels));
+    const cp = q["linkerd-control-plane"];
+    expect(cp?.selector).toContain('container=~"destination|sp-validator|policy|identity|proxy-injector|linkerd-proxy"');
+    expect(cp?.memory).toMatch(/^max\(sum by \(pod\) \(max_over_time\(container_memory_working_set_bytes\{/);
+  });
+
+  it("scrape interval from Prometheus's targets, and the short-window warning", () => {
+    expect(parsePromDuration("30s")).toBe(30);
+    expect(parsePromDuration("1m30s")).toBe(90);
+    expect(parsePromDuration("500ms")).toBe(0.5);
+    expect(parsePromDuration("30")).toBeNull();
+    const targets = [
+      { labels: { job: "kubelet" }, scrapeUrl: "https://10.0.0.1:10250/metrics/cadvisor", scrapeInterval: "30s" },
+      { labels: { job: "kubelet" }, scrapeUrl: "https://10.0.0.2:10250/metrics/cadvisor", scrapeInterval: "15s" },
+      { labels: { job: "node-exporter" }, scrapeUrl: "http://10.0.0.1:9100/metrics", scrapeInterval: "5s" },
+    ];
+    expect(kubeletScrapeInterval(targets, labels)).toBe(30);
+    expect(kubeletScrapeInterval(targets, { job: "", nodeLabel: "node" })).toBe(30);
+    expect(kubeletScrapeInterval(targets, { job: "cadvisor", nodeLabel: "node" })).toBeNull();
+    expect(shortWindowWarning(45, 30)).toMatch(/45 s\) is shorter than two kubelet scrapes \(every 30 s\).*at least 60 s/);
+    expect(shortWindowWarning(60, 30)).toBeNull();
+    expect(shortWindowWarning(5, null)).toBeNull();
   });
 
   it("cilium: several namespaces, a profile regex kept as a regex, a custom node label and no job", () => {

@@ -97,23 +97,23 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
       `POST /api/v1/namespaces/${ns}/serviceaccounts`,
       `POST /api/v1/namespaces/${ns}/serviceaccounts`,
       `POST /api/v1/namespaces/${ns}/services`,
+      `POST /api/v1/namespaces/${ns}/services`,
       `POST /apis/apps/v1/namespaces/${ns}/deployments`,
       `POST /apis/batch/v1/namespaces/${ns}/jobs`,
-      `DELETE /apis/batch/v1/namespaces/${ns}/jobs/fortio-client-warmup-0`,
-      `POST /apis/batch/v1/namespaces/${ns}/jobs`,
-      `DELETE /apis/batch/v1/namespaces/${ns}/jobs/fortio-client-run-0`,
+      `DELETE /apis/batch/v1/namespaces/${ns}/jobs/fortio-client-0`,
       `DELETE /api/v1/namespaces/${ns}`,
     ]);
     const jobs = api.requests.filter((r) => r.path.endsWith("/jobs") && r.method === "POST").map((r) => r.body);
-    const jobSpec = jobs[1]?.spec as { template: { spec: { containers: { args: string[] }[] } } } | undefined;
-    const args = jobSpec?.template.spec.containers[0]?.args;
-    expect(args?.slice(0, 5)).toEqual(["load", "-json", "-", "-r", "0.000001"]);
-    // Warm-up and measured client both pinned to the node chosen in prepare(), not the server's.
-    for (const job of jobs)
-      expect(JSON.stringify(job?.spec)).toContain('"matchFields":[{"key":"metadata.name","operator":"In","values":["node-b"]}]');
-    expect(
-      api.requestLines.some((l) => /^GET \/api\/v1\/namespaces\/.+\/pods\/fortio-client-run-0-[0-9a-f]+\/log$/.test(l)),
-    ).toBe(true);
+    // One client pod per repetition: warm-up and measurement run in it, pinned to the node chosen in prepare().
+    expect(jobs).toHaveLength(1);
+    expect(JSON.stringify(jobs[0]?.spec)).toContain(
+      '"matchFields":[{"key":"metadata.name","operator":"In","values":["node-b"]}]',
+    );
+    const log = api.requests.find((r) => /\/pods\/fortio-client-0-[0-9a-f]+\/log$/.test(r.path));
+    expect(log?.query.get("container")).toBe("fortio-driver");
+    // The cAdvisor window is fortio's own: StartTime and ActualDuration of the measured load.
+    expect(result.startedAt.toISOString()).toBe("2026-11-27T15:50:01.123Z");
+    expect(result.finishedAt.getTime() - result.startedAt.getTime()).toBe(10_001);
     expect(api.deletedNamespaces).toEqual([ns]);
     expect(api.namespaces.size).toBe(0);
   });
@@ -129,7 +129,8 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     const result = await backend.runIteration(ctx, 1);
     await backend.cleanup();
     const created = api.requests.find((r) => r.method === "POST" && r.path === "/api/v1/namespaces")?.body;
-    expect(created?.metadata.labels).toMatchObject({ "istio-injection": "enabled", "meshbench.io/mesh": "istio" });
+    // istio.io/rev with istiod's revision ("default" for an install without one): every install's webhook answers it.
+    expect(created?.metadata.labels).toMatchObject({ "istio.io/rev": "default", "meshbench.io/mesh": "istio" });
     expect(result.components.map((c) => c.component)).toEqual(["loadgen", "upstream", "proxy-client", "proxy-server", "istiod"]);
     expect(api.deletedNamespaces).toEqual([ns]);
   });
@@ -159,7 +160,9 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     const ctx = context("baseline");
     ctx.spec.warmupSeconds = 0;
     await backend.prepare(ctx);
-    await expect(backend.runIteration(ctx, 0)).rejects.toThrow(/fortio client failed \(exit 1\): Aborting because of dial tcp/);
+    await expect(backend.runIteration(ctx, 0)).rejects.toThrow(
+      /fortio client failed \(fortio-driver exit 1\): Aborting because of dial tcp/,
+    );
     await backend.cleanup();
     expect(api.deletedNamespaces).toEqual([ns]);
   });
@@ -170,7 +173,7 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     const ctx = context("baseline");
     ctx.spec.warmupSeconds = 0;
     await backend.prepare(ctx);
-    await expect(backend.runIteration(ctx, 0)).rejects.toThrow(/fortio-client-run-0 did not finish within/);
+    await expect(backend.runIteration(ctx, 0)).rejects.toThrow(/fortio-client-0 did not finish within/);
     await backend.cleanup();
   });
 
@@ -232,21 +235,19 @@ describe("KubernetesBackend against FakeKubernetesApi", () => {
     ]);
     const namespace = api.requests.find((r) => r.method === "POST" && r.path === "/api/v1/namespaces")?.body;
     expect(namespace?.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
-    // Order: warm-up, then the probes, then the measured load, then the probes' clean-up.
+    // Order: the probes, then the client pod (warm-up and measured load), then the probes' clean-up.
     const posts = api.requests
       .filter((r) => r.method !== "GET" && r.path.includes("/jobs"))
       .map((r) => {
         const name = r.body?.metadata.name ?? r.path.split("/").pop() ?? "";
         return `${r.method} ${name.replace(/-[0-9a-f]{8}$/, "")}`;
       });
-    expect(posts.slice(0, 7)).toEqual([
-      "POST fortio-client-warmup-1",
-      "DELETE fortio-client-warmup-1",
+    expect(posts.slice(0, 5)).toEqual([
       "POST meshbench-probe-runqlat",
       "POST meshbench-probe-runqlat",
       "POST meshbench-probe-tcp-rtt",
       "POST meshbench-probe-tcp-rtt",
-      "POST fortio-client-run-1",
+      "POST fortio-client-1",
     ]);
     expect(api.deletedNamespaces).toEqual([ns]);
   });

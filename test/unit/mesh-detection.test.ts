@@ -46,7 +46,7 @@ describe("mesh detection", () => {
   it("an empty cluster has only the baseline", () => {
     const found = byMesh({ workloads: [], crds: [] });
     expect(found.baseline?.state).toBe("installed");
-    for (const mesh of ["istio", "istio-ambient", "linkerd", "cilium", "consul"])
+    for (const mesh of ["istio", "istio-ambient", "istio-ambient-waypoint", "linkerd", "cilium", "cilium-mutual-auth", "consul"])
       expect(found[mesh]?.state, mesh).toBe("not-installed");
     expect(meshRefusal(found.consul ?? fail())).toBe(
       "Consul is not installed on the cluster: no StatefulSet consul-server in consul; no Deployment consul-connect-injector in consul; none of its CRDs (serviceintentions.consul.hashicorp.com, servicedefaults.consul.hashicorp.com)",
@@ -65,6 +65,38 @@ describe("mesh detection", () => {
     expect(meshRefusal(found["istio-ambient"] ?? fail())).toMatch(
       /^Istio ambient is installed but not ready on the cluster: DaemonSet istio-system\/ztunnel has 2\/3 ready$/,
     );
+  });
+
+  it("a revisioned Istio (istiod-<rev>, istio.io/rev) is installed, with its revision; default installs say default", () => {
+    const canary = { ...istiod, name: "istiod-1-24-2", labels: { ...istiod.labels, "istio.io/rev": "1-24-2" } };
+    const found = byMesh({ workloads: [canary], crds: ["peerauthentications.security.istio.io"] });
+    expect(found.istio).toMatchObject({ state: "installed", revision: "1-24-2", version: "1.24.2" });
+    expect(found.istio?.components.map((c) => c.name)).toEqual(["istiod-1-24-2"]);
+    const plain = byMesh({ workloads: [istiod], crds: ["peerauthentications.security.istio.io"] });
+    expect(plain.istio?.revision).toBe("default");
+    // Not a revision of istiod: a name that only starts like one.
+    const other = byMesh({ workloads: [{ ...istiod, name: "istiod-" }], crds: ["peerauthentications.security.istio.io"] });
+    expect(other.istio?.problems[0]).toBe("no Deployment istiod (or a revision of it) in istio-system");
+  });
+
+  it("new profiles: a waypoint needs the Gateway API's CRD; Cilium's mutual authentication needs SPIRE", () => {
+    const crds = ["peerauthentications.security.istio.io", "ciliumendpoints.cilium.io"];
+    const found = byMesh({ workloads: [istiod, { ...ztunnel, readyReplicas: 3, desiredReplicas: 3 }, cilium], crds });
+    expect(found["istio-ambient"]?.state).toBe("installed");
+    expect(meshRefusal(found["istio-ambient-waypoint"] ?? fail())).toBe(
+      "Istio ambient + waypoint is not installed on the cluster: CRD gateways.gateway.networking.k8s.io missing",
+    );
+    expect(found.cilium?.state).toBe("installed");
+    expect(meshRefusal(found["cilium-mutual-auth"] ?? fail())).toMatch(
+      /^Cilium \+ mutual auth is not installed on the cluster: SPIRE is not installed \(no StatefulSet spire-server in cilium-spire\)/,
+    );
+    const spire = workload({ kind: "StatefulSet", namespace: "cilium-spire", name: "spire-server" });
+    const withSpire = byMesh({
+      workloads: [istiod, ztunnel, cilium, spire],
+      crds: [...crds, "gateways.gateway.networking.k8s.io"],
+    });
+    expect(withSpire["cilium-mutual-auth"]?.state).toBe("installed");
+    expect(withSpire["istio-ambient-waypoint"]?.state).toBe("not-ready");
   });
 
   it("workloads without the CRDs do not count (a half-removed install)", () => {

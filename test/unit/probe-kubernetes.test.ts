@@ -31,9 +31,12 @@ describe("probe Kubernetes objects", () => {
     expect(container?.securityContext?.privileged).toBe(true);
     expect(container?.env).toEqual([{ name: "BPFTRACE_MAP_KEYS_MAX", value: "65536" }]);
     const mounts = container?.volumeMounts ?? [];
-    for (const p of ["/sys/kernel/debug", "/sys/kernel/tracing", "/sys/fs/bpf", "/lib/modules", "/usr/src"]) {
+    for (const p of ["/sys/fs/bpf", "/lib/modules", "/usr/src"]) {
       expect(mounts.find((m) => m.mountPath === p)?.readOnly, p).toBe(true);
     }
+    // bpftrace writes kprobe_events/uprobe_events under tracefs (or debugfs's tracing directory).
+    for (const p of ["/sys/kernel/debug", "/sys/kernel/tracing"])
+      expect(mounts.find((m) => m.mountPath === p)?.readOnly, p).toBe(false);
     expect(pod?.volumes?.find((v) => v.name === "program")?.configMap?.name).toBe(configMap.metadata.name);
   });
 

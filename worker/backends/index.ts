@@ -10,6 +10,10 @@ export function createBackend(spec: RunSpec): Backend {
       return new LocalBackend();
     case "KUBERNETES":
       // Kubeconfig from KUBECONFIG, ~/.kube/config or the in-cluster service account.
-      return new KubernetesBackend(env.FORTIO_IMAGE ? { image: env.FORTIO_IMAGE } : {});
+      return new KubernetesBackend({
+        ...(env.FORTIO_IMAGE ? { image: env.FORTIO_IMAGE } : {}),
+        ...(env.FORTIO_DRIVER_IMAGE ? { driverImage: env.FORTIO_DRIVER_IMAGE } : {}),
+        ...(env.BPFTRACE_IMAGE ? { probeImage: env.BPFTRACE_IMAGE } : {}),
+      });
   }
 }

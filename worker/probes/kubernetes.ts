@@ -12,7 +12,14 @@ import type { ProbeScopeInput } from "./types";
  * The program stops itself after the duration (its END block flushes the last interval), and
  * activeDeadlineSeconds is the backstop for a pod that hangs while pulling or compiling.
  */
-export const DEFAULT_BPFTRACE_IMAGE = "quay.io/iovisor/bpftrace:v0.17.0";
+/**
+ * The bpftrace project stopped publishing container images (bpftrace/bpftrace issue 3514); its last
+ * one, bpftrace v0.19.0, stays at :latest. BPFTRACE_IMAGE points the probes at a newer one (e.g. an
+ * image with the distribution's bpftrace).
+ */
+export const DEFAULT_BPFTRACE_IMAGE = "quay.io/iovisor/bpftrace:latest";
+/** Where bpftrace writes kprobe/uprobe events when the kernel has no perf-based attachment: writable. */
+const WRITABLE_HOST_PATHS = new Set(["/sys/kernel/tracing", "/sys/kernel/debug"]);
 export const PROBE_MANAGED_BY = "meshbench";
 const PROGRAM_DIR = "/etc/meshbench";
 const PROGRAM_FILE = "probe.bt";
@@ -140,7 +147,7 @@ export function probeKubernetesObjects(options: ProbeKubernetesOptions): ProbeKu
               terminationMessagePolicy: "File",
               volumeMounts: [
                 { name: "program", mountPath: PROGRAM_DIR, readOnly: true },
-                ...hostPaths.map((h) => ({ name: h.name, mountPath: h.path, readOnly: true })),
+                ...hostPaths.map((h) => ({ name: h.name, mountPath: h.path, readOnly: !WRITABLE_HOST_PATHS.has(h.path) })),
               ],
             },
           ],

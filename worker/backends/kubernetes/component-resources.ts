@@ -1,4 +1,10 @@
-import { type CadvisorLabels, type ComponentQuery, componentQueries, type RunWorkload } from "~/core/cadvisor-queries";
+import {
+  type CadvisorLabels,
+  type ComponentQuery,
+  componentQueries,
+  type RunWorkload,
+  shortWindowWarning,
+} from "~/core/cadvisor-queries";
 import { CLIENT_NAME, SERVER_NAME } from "~/core/cluster-names";
 import type { ResourceTarget } from "~/core/kubernetes-meshes";
 import type { ComponentUsage } from "~/core/result";
@@ -21,9 +27,11 @@ export interface MeasureComponentResourcesOptions {
   cadvisor?: CadvisorLabels;
   /** Default: PROMETHEUS_URL. */
   prometheusUrl?: string;
+  /** The cluster's kubelet scrape interval (discoverScrapeInterval); null when it could not be told. */
+  scrapeIntervalSeconds?: number | null;
 }
 
-/** Below two scrape intervals (kube-prometheus-stack scrapes the kubelet every 30 s), increase() has too few samples. */
+/** kube-prometheus-stack's kubelet interval: assumed when the real one could not be told. */
 const USUAL_SCRAPE_SECONDS = 30;
 
 export async function measureComponentResources(
@@ -52,10 +60,13 @@ export async function measureComponentResources(
     return { components, warnings: [`component CPU and memory not measured: ${answers[0]?.error ?? "no components"}`] };
   }
   const warnings: string[] = [];
+  const scrapeSeconds = opts.scrapeIntervalSeconds ?? null;
+  const short = shortWindowWarning(plan.windowSeconds, scrapeSeconds);
+  if (short) warnings.push(short);
   for (const { q, usage, error } of answers) {
     if (error !== null) warnings.push(`${q.component}: ${error}`);
     else if (usage.cpuCores === null && usage.maxRssBytes === null) {
-      if (!q.optional) warnings.push(noSeries(q, plan.windowSeconds));
+      if (!q.optional) warnings.push(noSeries(q, plan.windowSeconds, scrapeSeconds ?? USUAL_SCRAPE_SECONDS));
     } else if (usage.cpuCores === null) {
       warnings.push(`CPU of ${q.component} not measured: fewer than two cAdvisor samples in the ${plan.windowSeconds} s window`);
     }
@@ -63,8 +74,8 @@ export async function measureComponentResources(
   return { components, warnings };
 }
 
-function noSeries(q: ComponentQuery, windowSeconds: number): string {
+function noSeries(q: ComponentQuery, windowSeconds: number, scrapeSeconds: number): string {
   const hint =
-    windowSeconds < 2 * USUAL_SCRAPE_SECONDS ? ` (or the ${windowSeconds} s window is shorter than two scrape intervals)` : "";
+    windowSeconds < 2 * scrapeSeconds ? ` (or the ${windowSeconds} s window is shorter than two scrape intervals)` : "";
   return `no cAdvisor series for ${q.component} (${q.selector}): is Prometheus scraping the kubelet's cAdvisor?${hint}`;
 }

@@ -14,10 +14,10 @@ import {
   type V1ServiceAccount,
   VersionApi,
 } from "@kubernetes/client-node";
-import { CLIENT_NAME, SERVER_NAME } from "~/core/cluster-names";
+import { CLIENT_NAME, DRIVER_NAME, SERVER_NAME } from "~/core/cluster-names";
 import { type KubernetesMeshProfile, podMeetsReadiness } from "~/core/kubernetes-meshes";
 import { detectMesh, meshRefusal } from "~/core/mesh-detection";
-import { parseFortioJson } from "~/core/parsers/fortio";
+import { parseFortioResult } from "~/core/parsers/fortio";
 import type { ProbeRunResult } from "~/core/probes";
 import { parseQuantity } from "~/core/quantity";
 import type { RunEnvironment, RunEnvironmentNode } from "~/core/run-environment";
@@ -28,12 +28,17 @@ import type { Backend, BackendContext, IterationOutcome } from "../types";
 import { measureComponentResources } from "./component-resources";
 import { clientJob, LABEL_RUN_ID, MANAGED_SELECTOR, type RunManifestOptions, runManifests } from "./manifests";
 import { startNodeProbes } from "./node-probes";
+import { discoverScrapeInterval } from "./scrape-interval";
 
 export interface KubernetesBackendOptions {
   /** Default: KUBECONFIG, ~/.kube/config or the in-cluster service account (KubeConfig.loadFromDefault). */
   kubeConfig?: KubeConfig;
   /** fortio image, default the public one. */
   image?: string;
+  /** The client pod's driver (busybox), default the public one. */
+  driverImage?: string;
+  /** bpftrace image of the node probes. */
+  probeImage?: string;
   /** How long the server may take to be ready (pull, sidecar injection, mesh enrolment). Default 180 s. */
   readyTimeoutMs?: number;
   /** Time a client Job may take on top of its load (pull, scheduling, sidecar start). Default 300 s. */
@@ -70,6 +75,7 @@ export class KubernetesBackend implements Backend {
   private readonly pollMs: number;
 
   private namespace: string | null = null;
+  private revision: string | null = null;
   private profile: KubernetesMeshProfile | null = null;
   private server: { pod: string; node: string } | null = null;
   private clientNode: string | null = null;
@@ -107,6 +113,8 @@ export class KubernetesBackend implements Backend {
       runId: ctx.runId,
       spec: ctx.spec,
       ...(this.options.image ? { image: this.options.image } : {}),
+      ...(this.options.driverImage ? { driverImage: this.options.driverImage } : {}),
+      revision: this.revision,
       ...this.options.manifests,
     };
   }
@@ -115,13 +123,18 @@ export class KubernetesBackend implements Backend {
     if (this.cleaning) throw new Error("KubernetesBackend: prepare() after cleanup(): use a new backend per run");
     if (this.namespace) throw new Error("KubernetesBackend: prepare() called twice");
     ctx.signal.throwIfAborted();
+    const profile = runManifests(this.manifestOptions(ctx)).profile;
+    // Checked again here, not only when the run was submitted: the mesh may have gone since.
+    if (profile.detection) {
+      ctx.setPhase?.(`checking that ${profile.label} is installed`);
+      const detected = detectMesh(profile.mesh, await readInventory(this.kc));
+      const refusal = meshRefusal(detected);
+      if (refusal) throw new Error(refusal);
+      this.revision = detected.revision;
+    }
     const m = runManifests(this.manifestOptions(ctx));
     this.profile = m.profile;
     const ns = m.namespace.metadata.name;
-    // Checked again here, not only when the run was submitted: the mesh may have gone since.
-    if (m.profile.detection) ctx.setPhase?.(`checking that ${m.profile.label} is installed`);
-    const refusal = m.profile.detection ? meshRefusal(detectMesh(m.profile.mesh, await readInventory(this.kc))) : null;
-    if (refusal) throw new Error(refusal);
 
     const onAbort = () => void this.cleanup().catch(() => {});
     ctx.signal.addEventListener("abort", onAbort, { once: true });
@@ -142,21 +155,25 @@ export class KubernetesBackend implements Backend {
     for (const sa of m.serviceAccounts) {
       await this.core.createNamespacedServiceAccount({ namespace: ns, body: asBody<V1ServiceAccount>(sa) });
     }
-    for (const policy of m.policies) {
-      await this.custom
-        .createNamespacedCustomObject({
-          group: "cilium.io",
-          version: "v2",
-          namespace: ns,
-          plural: "ciliumnetworkpolicies",
-          body: policy,
-        })
-        .catch((error: unknown) => {
-          throw apiError(`creating the L7 policy ${policy.metadata.name}`, error);
-        });
+    const custom = [
+      ...m.policies.map((body) => ({ group: "cilium.io", version: "v2", plural: "ciliumnetworkpolicies", body })),
+      ...m.consulConfig.map((body) => ({
+        group: "consul.hashicorp.com",
+        version: "v1alpha1",
+        plural: body.kind === "ServiceDefaults" ? "servicedefaults" : "serviceintentions",
+        body,
+      })),
+      ...m.gateways.map((body) => ({ group: "gateway.networking.k8s.io", version: "v1", plural: "gateways", body })),
+    ];
+    for (const { body, ...where } of custom) {
+      await this.custom.createNamespacedCustomObject({ ...where, namespace: ns, body }).catch((error: unknown) => {
+        throw apiError(`creating ${body.kind} ${body.metadata.name}`, error);
+      });
     }
     await this.core.createNamespacedService({ namespace: ns, body: asBody<V1Service>(m.serverService) });
+    await this.core.createNamespacedService({ namespace: ns, body: asBody<V1Service>(m.clientService) });
     await this.apps.createNamespacedDeployment({ namespace: ns, body: asBody<V1Deployment>(m.serverDeployment) });
+    for (const gateway of m.gateways) await this.waitForWaypoint(ctx, ns, gateway.metadata.name);
     const server = await this.waitForServer(ctx, ns);
     const nodes = (await this.core.listNode()).items;
     this.nodes = nodes;
@@ -222,6 +239,28 @@ export class KubernetesBackend implements Backend {
     }
   }
 
+  /** Istio deploys the waypoint for the Gateway: its pods carry gateway.networking.k8s.io/gateway-name. */
+  private async waitForWaypoint(ctx: BackendContext, ns: string, name: string): Promise<void> {
+    const deadline = Date.now() + this.readyTimeoutMs;
+    let reason = "no pod yet";
+    for (;;) {
+      const pods = await this.core.listNamespacedPod({
+        namespace: ns,
+        labelSelector: `gateway.networking.k8s.io/gateway-name=${name}`,
+      });
+      const pod = pods.items[0];
+      if (pod) {
+        const ready = pod.status?.containerStatuses?.some((c) => c.name === "istio-proxy" && c.ready);
+        if (ready) return;
+        reason = `${pod.metadata?.name ?? "pod"}: istio-proxy not ready`;
+      }
+      ctx.setPhase?.(`waiting for the waypoint ${name} (${reason})`);
+      if (Date.now() + this.pollMs > deadline)
+        throw new Error(`waypoint ${name} not ready after ${Math.round(this.readyTimeoutMs / 1000)} s (${reason})`);
+      await sleep(this.pollMs, undefined, { signal: ctx.signal });
+    }
+  }
+
   async runIteration(ctx: BackendContext, iteration: number): Promise<IterationOutcome> {
     const ns = this.namespace;
     const server = this.server;
@@ -234,11 +273,8 @@ export class KubernetesBackend implements Backend {
     const started = Date.now();
     const progress = () => ctx.onIterationProgress(Math.min(0.99, (Date.now() - started) / totalMs));
 
-    if (spec.warmupSeconds > 0) {
-      const warm = await this.runClient(ctx, ns, iteration, "warmup", progress);
-      if (warm.exitCode !== 0) ctx.log(`kubernetes backend: warm-up exited ${warm.exitCode}: ${tail(warm.log)}`);
-    }
-    // After the warm-up, so its traffic is not in the kernel figures.
+    // Before the client pod starts: warm-up and measurement run in that one pod, back to back, so
+    // the kernel figures of a cluster run cover the warm-up too.
     const repetition = `repetition ${iteration} of ${spec.repetitions}`;
     if (spec.probes.length > 0)
       ctx.setPhase?.(`${repetition}: attaching probes on ${[...new Set([clientNode, server.node])].join(", ")}`);
@@ -250,10 +286,11 @@ export class KubernetesBackend implements Backend {
       iteration,
       probes: spec.probes,
       nodes: [clientNode, server.node].filter(Boolean),
-      durationSeconds: spec.durationSeconds + (this.options.probeMarginSeconds ?? 15),
+      durationSeconds: spec.warmupSeconds + spec.durationSeconds + (this.options.probeMarginSeconds ?? 15),
       pollIntervalMs: this.pollMs,
       attachTimeoutMs: this.options.probeAttachTimeoutMs ?? 120_000,
       architectures: this.architectures,
+      ...(this.options.probeImage ? { image: this.options.probeImage } : {}),
       signal: ctx.signal,
       log: ctx.log,
     });
@@ -261,15 +298,18 @@ export class KubernetesBackend implements Backend {
     let measured: ClientOutcome;
     try {
       ctx.signal.throwIfAborted();
-      measured = await this.runClient(ctx, ns, iteration, "measure", progress);
+      measured = await this.runClient(ctx, ns, iteration, progress);
     } finally {
       probeResults = await probes.stop();
     }
-    if (measured.exitCode !== 0) throw new Error(`fortio client failed (exit ${measured.exitCode}): ${tail(measured.log)}`);
-    const parsed = parseFortioJson(measured.log, { iteration, startedAt: measured.startedAt });
+    if (measured.exitCode !== 0)
+      throw new Error(`fortio client failed (${DRIVER_NAME} exit ${measured.exitCode}): ${tail(measured.log)}`);
+    const parsed = parseFortioResult(measured.log, { iteration });
     for (const warning of parsed.warnings) ctx.log(`kubernetes backend: ${warning}`);
 
     ctx.setPhase?.(`${repetition}: reading CPU and memory from Prometheus`);
+    const prometheusUrl = this.options.prometheusUrl;
+    const scrape = await discoverScrapeInterval(prometheusUrl ? { prometheusUrl } : {});
     const resources = await measureComponentResources({
       resources: this.requireProfile().resources,
       workload: {
@@ -277,10 +317,12 @@ export class KubernetesBackend implements Backend {
         clientPods: [measured.pod],
         serverPods: [server.pod],
         nodes: [...new Set([clientNode, server.node].filter(Boolean))],
-        windowStart: measured.startedAt,
-        windowEnd: measured.finishedAt,
+        // fortio's own start and duration of the measured load: the warm-up before it is left out.
+        windowStart: parsed.result.startedAt,
+        windowEnd: parsed.result.finishedAt,
       },
-      ...(this.options.prometheusUrl ? { prometheusUrl: this.options.prometheusUrl } : {}),
+      scrapeIntervalSeconds: scrape.seconds,
+      ...(prometheusUrl ? { prometheusUrl } : {}),
     });
     for (const warning of resources.warnings) ctx.log(`kubernetes backend: ${warning}`);
     ctx.onIterationProgress(1);
@@ -288,44 +330,37 @@ export class KubernetesBackend implements Backend {
   }
 
   /**
-   * Creates one client Job on the chosen node, waits for fortio's container to end, returns its
-   * exit code, log and run window, deletes the Job.
+   * Creates the repetition's client Job on the chosen node, waits for its driver to end (fortio and
+   * the sidecar keep running), returns the driver's exit code and log, deletes the Job. A fortio
+   * container that ends first (it crashed) ends the wait with its own log.
    */
-  private async runClient(
-    ctx: BackendContext,
-    ns: string,
-    iteration: number,
-    phase: "warmup" | "measure",
-    progress: () => void,
-  ): Promise<ClientOutcome> {
-    const job = clientJob({ ...this.manifestOptions(ctx), iteration, phase, nodeName: this.clientNode ?? undefined });
+  private async runClient(ctx: BackendContext, ns: string, iteration: number, progress: () => void): Promise<ClientOutcome> {
+    const job = clientJob({ ...this.manifestOptions(ctx), iteration, nodeName: this.clientNode ?? undefined });
     const jobName = job.metadata.name;
-    const createdAt = new Date();
     await this.batch.createNamespacedJob({ namespace: ns, body: asBody<V1Job>(job) });
-    const seconds = phase === "warmup" ? ctx.spec.warmupSeconds : ctx.spec.durationSeconds;
+    const seconds = ctx.spec.warmupSeconds + ctx.spec.durationSeconds;
     const deadline = Date.now() + seconds * 1000 + this.jobGraceMs;
-    const selector = `app.kubernetes.io/name=${CLIENT_NAME},meshbench.io/iteration=${iteration},meshbench.io/phase=${phase}`;
+    const selector = `app.kubernetes.io/name=${CLIENT_NAME},meshbench.io/iteration=${iteration}`;
+    let runningSince: number | null = null;
     try {
       for (;;) {
         const pods = await this.core.listNamespacedPod({ namespace: ns, labelSelector: selector });
         for (const pod of pods.items) {
-          const status = pod.status?.containerStatuses?.find((c) => c.name === CLIENT_NAME);
-          const terminated = status?.state?.terminated;
-          // Wait for fortio's container, not the Job: a sidecar may keep the Job active after fortio is done.
-          if (terminated) {
-            const name = pod.metadata?.name ?? "";
-            const log = await this.core.readNamespacedPodLog({ namespace: ns, name, container: CLIENT_NAME });
-            const finishedAt = terminated.finishedAt ? new Date(terminated.finishedAt) : new Date();
-            // The kubelet's timestamps have 1 s resolution; without them, the load's own length before the end.
-            const startedAt = terminated.startedAt
-              ? new Date(terminated.startedAt)
-              : new Date(Math.max(createdAt.getTime(), finishedAt.getTime() - seconds * 1000));
-            return { exitCode: terminated.exitCode, log, pod: name, startedAt, finishedAt };
+          const name = pod.metadata?.name ?? "";
+          const statuses = pod.status?.containerStatuses ?? [];
+          const driver = statuses.find((c) => c.name === DRIVER_NAME)?.state?.terminated;
+          const fortio = statuses.find((c) => c.name === CLIENT_NAME)?.state?.terminated;
+          const ended = driver ?? fortio;
+          if (ended) {
+            const container = driver ? DRIVER_NAME : CLIENT_NAME;
+            const log = await this.core.readNamespacedPodLog({ namespace: ns, name, container });
+            return { exitCode: driver ? driver.exitCode : (fortio?.exitCode ?? 1) || 1, log, pod: name };
           }
+          if (runningSince === null && statuses.find((c) => c.name === DRIVER_NAME)?.state?.running) runningSince = Date.now();
         }
         progress();
         ctx.setPhase?.(
-          `repetition ${iteration} of ${ctx.spec.repetitions}: ${phase === "warmup" ? "warm-up" : "measuring"} (${clientPodState(pods.items[0])})`,
+          `repetition ${iteration} of ${ctx.spec.repetitions}: ${clientPhase(ctx.spec.warmupSeconds, runningSince)} (${clientPodState(pods.items[0])})`,
         );
         if (Date.now() + this.pollMs > deadline)
           throw new Error(`${jobName} did not finish within ${Math.round(seconds + this.jobGraceMs / 1000)} s`);
@@ -373,11 +408,16 @@ export class KubernetesBackend implements Backend {
 
 interface ClientOutcome {
   exitCode: number;
+  /** The driver's log: fortio's JSON on success (see DRIVER_SCRIPT), the error otherwise. */
   log: string;
   pod: string;
-  /** When fortio's container ran: the window its CPU and memory are read over. */
-  startedAt: Date;
-  finishedAt: Date;
+}
+
+/** What the client pod is most likely doing: the driver cannot say without mixing its log. */
+function clientPhase(warmupSeconds: number, runningSince: number | null): string {
+  if (runningSince === null) return "starting the client";
+  const elapsed = (Date.now() - runningSince) / 1000;
+  return warmupSeconds > 0 && elapsed < warmupSeconds ? "warm-up" : "measuring";
 }
 
 /**
@@ -429,6 +469,8 @@ function clientPodState(pod: V1Pod | undefined): string {
   if (!pod) return "no pod yet";
   const fortio = pod.status?.containerStatuses?.find((c) => c.name === CLIENT_NAME)?.state;
   if (fortio?.waiting?.reason) return fortio.waiting.reason;
+  const init = pod.status?.initContainerStatuses?.find((c) => c.state?.running && !c.ready);
+  if (init) return `init container ${init.name} running`;
   if (fortio?.running) return "fortio running";
   return `pod ${pod.status?.phase ?? "Pending"}`;
 }
