@@ -1,5 +1,6 @@
 import { interferenceDisparity, type RunInterference } from "./interference";
 import type { BackendKind } from "./meshes";
+import { profileFacts } from "./profile-facts";
 import { describeServiceTime } from "./service-time";
 import type { RunSpec } from "./spec";
 import {
@@ -30,6 +31,7 @@ export type WarningCode =
   | "differs-backend"
   | "differs-service-time"
   | "differs-interference"
+  | "differs-measures"
   | "rate-shortfall"
   | "few-samples"
   | "errors"
@@ -61,15 +63,16 @@ export interface WarningRun {
 
 /** The load generator a run used, as a reader would name it. */
 export function loadGeneratorOf(backend: BackendKind, spec: RunSpec | null): string {
-  const loop = spec?.mode === "max" ? "closed loop" : "open loop";
-  return backend === "KUBERNETES" ? `fortio (${loop})` : `MeshBench built-in (${loop})`;
+  if (backend === "KUBERNETES")
+    return spec?.mode === "max" ? "fortio (closed loop)" : "fortio (paced closed loop per connection)";
+  return `MeshBench built-in (${spec?.mode === "max" ? "closed loop" : "open loop"})`;
 }
 
 /** Where a run's latencies are timed from, in a sentence (run page, reports). */
 export function latencyTiming(backend: BackendKind, spec: RunSpec | null): string {
   if (spec?.mode === "max") return "each request timed from its send (closed loop: the next one waits for it).";
   if (backend === "KUBERNETES")
-    return "fortio times each request from its actual send; with -nocatchup it does not burst after a stall, so a stall lowers the achieved rate (flagged) instead of showing in the tail.";
+    return "fortio is closed loop per connection with pacing: each request is timed from its actual send, a slow answer delays that connection's next sends and -nocatchup skips a missed slot, so the latencies are not corrected for coordinated omission: a stall lowers the achieved rate (flagged) instead of showing in the tail.";
   return "timed from the intended send time when every connection was busy as the request fell due (a stall shows in the tail: no coordinated omission); the generator's own lateness is not counted.";
 }
 
@@ -154,6 +157,28 @@ function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/**
+ * Runs through proxies that do different work (L4 vs L7, mTLS or not): their overheads are not the
+ * price of the same thing. No-proxy runs (the baseline) are the reference, not a difference.
+ */
+function meshMeasuresWarning(runs: readonly WarningRun[]): ComparisonWarning | null {
+  const proxied = runs.filter((r) => r.spec && profileFacts(r.spec.mesh).proxying !== "none");
+  const groups = new Map<string, WarningRun[]>();
+  for (const r of proxied) {
+    const facts = profileFacts(r.spec?.mesh ?? "baseline");
+    const key = `${facts.proxying}, ${facts.mtls === "yes" ? "mTLS" : facts.mtls === "no" ? "no mTLS" : "mutual authentication only"}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  if (groups.size < 2) return null;
+  const parts = [...groups.entries()].map(([what, rs]) => `${what} (${rs.map((r) => quote(r.name)).join(", ")})`);
+  return {
+    code: "differs-measures",
+    severity: "warning",
+    message: `The meshes do different work: ${parts.join(" vs ")}. An L4 proxy does not parse HTTP and a proxy without mTLS does no encryption, so their costs are not the price of the same thing.`,
+    runIds: proxied.map((r) => r.id),
+  };
+}
+
 /** Spec fields that differ between two runs, by label (e.g. ["Load", "Connections"]). */
 export function specDifferences(a: WarningRun, b: WarningRun): string[] {
   return DIMENSIONS.filter((d) => d.severity === "warning" && d.value(a) !== d.value(b)).map((d) => d.label);
@@ -187,6 +212,9 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
       });
     }
   }
+
+  const measures = meshMeasuresWarning(withSpec);
+  if (measures) out.push(measures);
 
   for (const r of runs) {
     const requested = r.spec?.mode === "fixed-rate" ? (r.spec.rate ?? null) : null;

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LatencySpectrumChart } from "~/components/charts/latency-spectrum-chart";
 import { ThroughputChart } from "~/components/charts/throughput-chart";
+import { ManifestDryRun } from "~/components/cluster/manifest-dry-run";
 import { RunBaselineControl } from "~/components/compare/run-baseline";
 import { KernelSection } from "~/components/probes/kernel-section";
 import { formatBytes, formatCount, formatDate, formatDuration, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
@@ -12,6 +13,7 @@ import { describeServiceTime } from "~/core/service-time";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
 import { InterferencePanel } from "./interference-panel";
+import { ProfileFactsPanel } from "./profile-facts-panel";
 import { RunExportsMenu } from "./run-exports-menu";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ProgressBar, StatusBadge } from "./status-badge";
@@ -114,12 +116,20 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
           <h2>Percentiles</h2>
           <table className="data" data-testid="percentile-table">
             <tbody>
-              {PERCENTILE_ROWS.map(([key, label]) => (
-                <tr key={key}>
-                  <td>{label}</td>
-                  <td className="num">{formatLatencyUs(run.summary?.[key])}</td>
-                </tr>
-              ))}
+              {PERCENTILE_ROWS.map(([key, label]) => {
+                const width = key === "maxUs" || key === "meanUs" || key === "minUs" ? null : run.percentileResolutionUs?.[key];
+                return (
+                  <tr key={key}>
+                    <td>{label}</td>
+                    <td className="num">{formatLatencyUs(run.summary?.[key])}</td>
+                    {run.percentileResolutionUs && (
+                      <td className="num muted" title="width of fortio's histogram bucket: the figure's resolution">
+                        {width === undefined || width === null ? "" : `± ${formatLatencyUs(width)}`}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           <p className="muted" style={{ fontSize: 12 }}>
@@ -189,6 +199,8 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         </div>
       )}
 
+      {run.spec && <ProfileFactsPanel mesh={run.spec.mesh} backend={run.backend} spec={run.spec} />}
+
       <InterferencePanel interference={run.interference} />
 
       <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} canOperate={canOperate} />
@@ -202,7 +214,11 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
             <dt>mesh profile</dt>
             <dd>{run.mesh}</dd>
             <dt>load</dt>
-            <dd>{run.spec.mode === "max" ? "max throughput (closed loop)" : `${run.spec.rate} req/s (open loop)`}</dd>
+            <dd>
+              {run.spec.mode === "max"
+                ? "max throughput (closed loop)"
+                : `${run.spec.rate} req/s (${run.backend === "KUBERNETES" ? "fortio: paced, closed loop per connection" : "open loop"})`}
+            </dd>
             <dt>connections</dt>
             <dd>{run.spec.connections}</dd>
             <dt>duration</dt>
@@ -227,6 +243,7 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         ) : (
           <div className="form-error">This run&apos;s stored spec is not valid any more.</div>
         )}
+        {run.backend === "KUBERNETES" && run.spec && <ManifestDryRun input={{ runId: run.id }} />}
       </div>
     </>
   );
