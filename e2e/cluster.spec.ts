@@ -27,8 +27,10 @@ test("a Kubernetes run without a cluster is refused with the reason, and nothing
     "Baseline (no mesh)",
     "Istio (sidecar)",
     "Istio ambient",
+    "Istio ambient + waypoint",
     "Linkerd",
     "Cilium",
+    "Cilium + mutual auth",
     "Consul",
   ]);
   await page.getByLabel("Mesh profile").selectOption("istio");
