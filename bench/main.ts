@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=1,2,3,4,5]`: MeshBench measured against wrk and its own limits.
+ * `npm run bench [-- --quick] [-- --only=1,2,3,4,5,6]`: MeshBench measured against wrk and its own limits.
  * Prints a markdown table, writes bench/results/latest.json, exits 1 only when something could not be measured.
  */
 import { applyBenchEnv } from "./env";

@@ -16,6 +16,7 @@ import { pendingReportRows, reportsBuilt } from "./pending";
 import { probeOverheadRows } from "./probes/probe-overhead";
 import { reportRows } from "./reports/report-timing";
 import { storageRows } from "./storage/storage";
+import { viewerRows } from "./viewers/viewers-section";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const RESULTS = path.join(REPO, "bench", "results");
@@ -96,6 +97,19 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
   if (wants(args, "5")) {
     log("section 5: A/A, identical runs compared pairwise");
     rows.push(...(await aaRows({ quick: args.quick, runDir, log })));
+  }
+  if (wants(args, "6")) {
+    log("section 6: 100 viewers during a run, interleaved with the same run unwatched");
+    rows.push(
+      ...(await viewerRows({
+        quick: args.quick,
+        repo: REPO,
+        runDir,
+        databaseUrl: env.databaseUrl,
+        queuePrefix: env.queuePrefix,
+        log,
+      })),
+    );
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);

@@ -17,6 +17,9 @@ export interface ProcessNameCpu {
 export interface RunPlacement {
   cpuCount: number;
   isolated: boolean;
+  /** CPU lists ("2-3") when the benchmark was pinned. */
+  benchmarkCpus?: string;
+  otherCpus?: string;
   /** One line for the run page, e.g. "2 cores: benchmark not isolated". */
   note: string;
 }

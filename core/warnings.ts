@@ -1,4 +1,5 @@
-import { interferenceDisparity, type RunInterference } from "./interference";
+import type { ImportProvenance } from "./imports/provenance";
+import { interferenceDisparity, type RunInterference, summarizeInterference } from "./interference";
 import type { BackendKind } from "./meshes";
 import { profileFacts } from "./profile-facts";
 import { describeServiceTime } from "./service-time";
@@ -32,10 +33,13 @@ export type WarningCode =
   | "differs-service-time"
   | "differs-interference"
   | "differs-measures"
+  | "disturbed"
   | "rate-shortfall"
   | "few-samples"
   | "errors"
-  | "single-repetition";
+  | "single-repetition"
+  | "imported"
+  | "percentiles-only";
 
 export interface ComparisonWarning {
   code: WarningCode;
@@ -59,10 +63,14 @@ export interface WarningRun {
   errorsByKind: Record<string, number>;
   tailSamples: Record<KeyPercentile, number>;
   interference?: RunInterference | null;
+  /** Set for an imported run: its load is what the file said, not a spec. */
+  imported?: ImportProvenance | null;
+  percentilesOnly?: boolean;
 }
 
-/** The load generator a run used, as a reader would name it. */
-export function loadGeneratorOf(backend: BackendKind, spec: RunSpec | null): string {
+/** The load generator a run used, as a reader would name it; an imported run's is the tool that wrote its file. */
+export function loadGeneratorOf(backend: BackendKind, spec: RunSpec | null, importedTool?: string | null): string {
+  if (importedTool) return `${importedTool} (imported)`;
   if (backend === "KUBERNETES")
     return spec?.mode === "max" ? "fortio (closed loop)" : "fortio (paced closed loop per connection)";
   return `MeshBench built-in (${spec?.mode === "max" ? "closed loop" : "open loop"})`;
@@ -86,6 +94,8 @@ interface Dimension {
   label: string;
   severity: "warning" | "info";
   value: (run: WarningRun) => string;
+  /** An imported run's value, from its file; null when the file does not say (then it is not compared). */
+  importedValue: (imported: ImportProvenance) => string | null;
   why: string;
 }
 
@@ -95,6 +105,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Load",
     severity: "warning",
     value: (r) => describeLoad(r.spec),
+    importedValue: (i) => (i.requestedQps === null ? null : `${i.requestedQps} req/s`),
     why: "latency depends on load, so these percentiles were measured under different conditions.",
   },
   {
@@ -102,6 +113,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Connections",
     severity: "warning",
     value: (r) => `${r.spec?.connections ?? "?"} connections`,
+    importedValue: (i) => (i.connections === null ? null : `${i.connections} connections`),
     why: "the number of connections changes queueing in every hop.",
   },
   {
@@ -109,6 +121,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Response payload",
     severity: "warning",
     value: (r) => `${r.spec?.payloadBytes ?? "?"} B`,
+    importedValue: () => null,
     why: "bigger payloads take longer to copy through every proxy.",
   },
   {
@@ -116,6 +129,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Duration",
     severity: "warning",
     value: (r) => `${r.spec?.durationSeconds ?? "?"} s`,
+    importedValue: (i) => (i.durationSeconds === null ? null : `${Math.round(i.durationSeconds)} s`),
     why: "longer runs see more rare events, so their tails are not directly comparable.",
   },
   {
@@ -123,13 +137,15 @@ const DIMENSIONS: Dimension[] = [
     label: "Warm-up",
     severity: "info",
     value: (r) => `${r.spec?.warmupSeconds ?? "?"} s`,
+    importedValue: () => null,
     why: "a short warm-up can leave cold caches and connection set-up in the measurement.",
   },
   {
     code: "differs-load-generator",
     label: "Load generator",
     severity: "warning",
-    value: (r) => loadGeneratorOf(r.backend, r.spec),
+    value: (r) => loadGeneratorOf(r.backend, r.spec, r.imported?.tool),
+    importedValue: (i) => loadGeneratorOf("LOCAL", null, i.tool),
     why: "load generators time requests differently (the built-in open loop charges a stall to the requests that waited for it; fortio times from the actual send).",
   },
   {
@@ -137,6 +153,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Backend",
     severity: "warning",
     value: (r) => r.backend.toLowerCase(),
+    importedValue: () => null,
     why: "local processes and Kubernetes pods are different environments.",
   },
   {
@@ -145,6 +162,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Added service time",
     severity: "info",
     value: (r) => describeServiceTime(r.spec?.serviceTime),
+    importedValue: () => null,
     why: "the upstream waited longer per response in one run: a slowdown made on purpose, not the mesh's.",
   },
 ];
@@ -179,15 +197,52 @@ function meshMeasuresWarning(runs: readonly WarningRun[]): ComparisonWarning | n
   };
 }
 
-/** Spec fields that differ between two runs, by label (e.g. ["Load", "Connections"]). */
+/** A run's value of a dimension; null when unknown (an imported file that does not say). */
+function dimensionValue(d: Dimension, r: WarningRun): string | null {
+  return r.imported ? d.importedValue(r.imported) : d.value(r);
+}
+
+/** Spec fields that differ between two runs, by label (e.g. ["Load", "Connections"]); unknown values are not compared. */
 export function specDifferences(a: WarningRun, b: WarningRun): string[] {
-  return DIMENSIONS.filter((d) => d.severity === "warning" && d.value(a) !== d.value(b)).map((d) => d.label);
+  return DIMENSIONS.filter((d) => {
+    const va = dimensionValue(d, a);
+    const vb = dimensionValue(d, b);
+    return d.severity === "warning" && va !== null && vb !== null && va !== vb;
+  }).map((d) => d.label);
+}
+
+/** What an imported run's file could not say, as a sentence. */
+function importedUnknowns(r: WarningRun & { imported: ImportProvenance }): string {
+  const unknown = DIMENSIONS.filter((d) => d.importedValue(r.imported) === null).map((d) => d.label.toLowerCase());
+  const i = r.imported;
+  if (!i.countKnown) unknown.push("request count");
+  if (!i.errorsKnown) unknown.push("errors");
+  return unknown.length > 0 ? ` Its file does not say: ${unknown.join(", ")}.` : "";
 }
 
 export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarning[] {
   const out: ComparisonWarning[] = [];
-  const withSpec = runs.filter((r) => r.spec !== null);
+  const withSpec = runs.filter((r) => r.spec !== null || r.imported);
   for (const r of runs) {
+    if (r.imported) {
+      const i = r.imported;
+      out.push({
+        code: "imported",
+        severity: "info",
+        message: `${quote(r.name)} was imported from ${i.tool}${i.toolVersion ? ` ${i.toolVersion}` : ""} (${i.fileName}), uploaded by ${i.uploadedBy ?? "a deleted user"}.${importedUnknowns({ ...r, imported: i })}`,
+        runIds: [r.id],
+      });
+      if (r.percentilesOnly)
+        out.push({
+          code: "percentiles-only",
+          severity: "warning",
+          message:
+            `${quote(r.name)} has percentiles only (its ${i.tool} file kept no histogram): it shows the percentiles the file ` +
+            "reported, with no confidence interval, and no difference involving it can be judged (no interval of the difference, no verdict).",
+          runIds: [r.id],
+        });
+      continue;
+    }
     if (!r.spec) {
       out.push({
         code: "spec-missing",
@@ -201,7 +256,10 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
   if (withSpec.length > 1) {
     for (const d of DIMENSIONS) {
       const groups = new Map<string, WarningRun[]>();
-      for (const r of withSpec) groups.set(d.value(r), [...(groups.get(d.value(r)) ?? []), r]);
+      for (const r of withSpec) {
+        const value = dimensionValue(d, r);
+        if (value !== null) groups.set(value, [...(groups.get(value) ?? []), r]);
+      }
       if (groups.size < 2) continue;
       const parts = [...groups.entries()].map(([value, rs]) => `${value} (${rs.map((r) => quote(r.name)).join(", ")})`);
       out.push({
@@ -217,7 +275,7 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
   if (measures) out.push(measures);
 
   for (const r of runs) {
-    const requested = r.spec?.mode === "fixed-rate" ? (r.spec.rate ?? null) : null;
+    const requested = r.imported ? r.imported.requestedQps : r.spec?.mode === "fixed-rate" ? (r.spec.rate ?? null) : null;
     if (requested !== null && r.achievedQps !== null) {
       const worst = r.minAchievedQps ?? r.achievedQps;
       if (worst < requested * (1 - RATE_SHORTFALL_FRACTION)) {
@@ -265,7 +323,17 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
       });
     }
 
-    if (r.repetitions < MIN_REPETITIONS_FOR_DIFFERENCE) {
+    const disturbed = r.interference ? summarizeInterference(r.interference) : null;
+    if (disturbed?.warning) {
+      out.push({
+        code: "disturbed",
+        severity: "warning",
+        message: `${quote(r.name)}: ${disturbed.warning} Where it ran: ${disturbed.placement.note}.`,
+        runIds: [r.id],
+      });
+    }
+
+    if (r.repetitions < MIN_REPETITIONS_FOR_DIFFERENCE && !r.percentilesOnly) {
       // Alone (a run report) this is a note on the run's own intervals; next to other runs it
       // means no difference involving this run can be judged, which a reader must see first.
       const compared = runs.length > 1;

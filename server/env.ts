@@ -44,6 +44,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9:_-]+$/)
     .default("meshbench"),
+  /** How long one database read of a run or a runs page answers every viewer asking (0: never shared). */
+  SHARED_READ_MS: z.coerce.number().int().min(0).max(5_000).default(500),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
   /** fortio image for the Kubernetes backend's client and server pods (default: the public fortio image). */
   FORTIO_IMAGE: z.string().min(1).optional(),
@@ -99,6 +101,12 @@ const envSchema = z.object({
   WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   /** The most requests a fixed-rate run may ask for (rate × time, all repetitions). */
   MAX_RUN_REQUESTS: z.coerce.number().int().min(1).default(DEFAULT_RUN_LIMITS.maxRunRequests),
+  /**
+   * The worker applies pending migrations when it starts (npm start). False where a migrations Job
+   * applies them first (deploy/kubernetes): the worker then refuses to start on a database that
+   * lacks migrations instead of changing its schema.
+   */
+  MIGRATE_ON_START: z.stringbool().default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;

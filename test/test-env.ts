@@ -16,6 +16,8 @@ export const testEnv = {
   SEED_DEMO_RUNS: "false",
   /** A deleted or demoted user's sessions end within this; short so tests need not wait. */
   SESSION_RECHECK_SECONDS: "1",
+  /** Tests change rows and read them back at once; the sharing has a test of its own. */
+  SHARED_READ_MS: "0",
   WORKER_RECONCILE_SECONDS: "2",
   /** The tests' own Prometheus (scripts/run-prometheus.sh), so a test may stop it. */
   PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type PinningSetting, parsePinningSetting } from "~/core/cpu-placement";
 
 /**
  * The worker's own configuration (the programs it runs), validated once like server/env.ts, which
@@ -11,6 +12,19 @@ const workerEnvSchema = z.object({
   MESHBENCH_NGINX: z.string().min(1).default("/usr/sbin/nginx"),
   /** HAProxy for the local backend's haproxy proxy pair. */
   MESHBENCH_HAPROXY: z.string().min(1).default("/usr/sbin/haproxy"),
+  /**
+   * Where local benchmarks run: "auto" pins them to CPUs of their own (and everything else to the
+   * rest) on machines with 4 or more; "off"; or a CPU list for the benchmark, e.g. "2-3".
+   */
+  LOCAL_CPU_PINNING: z
+    .string()
+    .default("auto")
+    .transform((text, ctx): PinningSetting => {
+      const setting = parsePinningSetting(text);
+      if (setting) return setting;
+      ctx.addIssue({ code: "custom", message: 'must be "auto", "off" or a CPU list such as "2-3"' });
+      return z.NEVER;
+    }),
 });
 
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;

@@ -1,6 +1,8 @@
-import { migrate } from "~/server/db/migrate";
+import { migrate, requireMigrated } from "~/server/db/migrate";
 import { env } from "~/server/env";
+import { restoreLeftoverAffinity } from "./backends/local/cpu-pinning";
 import { reapOrphans } from "./backends/local/orphans";
+import { DEFAULT_RUN_ROOT } from "./backends/local/paths";
 import { recoverFromStoppedWorkers } from "./jobs/recover";
 import { workerLog } from "./log";
 
@@ -16,7 +18,11 @@ async function main(): Promise<void> {
   // Without the database: what a dead worker left running is stopped now, not once it answers.
   const reaped = await reapOrphans();
   if (reaped > 0) log(`stopped ${reaped} process(es) left behind by a previous worker`);
-  await migrate(env.DATABASE_URL);
+  // A worker that died while a benchmark was pinned left the machine's other processes confined.
+  const unpinned = await restoreLeftoverAffinity(DEFAULT_RUN_ROOT);
+  if (unpinned > 0) log(`restored the CPU affinity of ${unpinned} process(es) a previous worker had pinned`);
+  if (env.MIGRATE_ON_START) await migrate(env.DATABASE_URL);
+  else await requireMigrated(env.DATABASE_URL);
   // Before any job is taken: the rows a dead worker held are settled with how it died, after
   // its spooled results are stored.
   await recoverFromStoppedWorkers(log);

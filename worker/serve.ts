@@ -16,6 +16,7 @@ import { recoverFromStoppedWorkers } from "./jobs/recover";
 import { processReport } from "./jobs/report";
 import { startRowWorker } from "./jobs/row-worker";
 import { snapshotAfterRun } from "./jobs/snapshot-metrics";
+import { closeLiveEvents, intervalPublisher } from "./live-events";
 import { liveMetricsFor } from "./live-metrics";
 import { runLog, workerLog } from "./log";
 import { activeRuns, runsFinished, startMetricsServer } from "./metrics";
@@ -82,7 +83,15 @@ export async function serve(): Promise<void> {
           liveMetrics: (runId, profile) => {
             const sink = liveMetricsFor(runId, profile);
             sinks.push(sink);
-            return sink;
+            const publishInterval = intervalPublisher(runId);
+            return {
+              ...sink,
+              loadInterval: (sample) => {
+                // Before the sink: the sample's histogram is valid only during this call.
+                publishInterval(sample);
+                sink.loadInterval(sample);
+              },
+            };
           },
         });
         if (outcome === "HOST_BUSY") {
@@ -130,6 +139,7 @@ export async function serve(): Promise<void> {
     clearInterval(reconcileTimer);
     shutdown.abort();
     await Promise.all([runWorker.close(), probeWorker.close(), reportWorker.close()]);
+    await closeLiveEvents();
     metricsServer?.close();
     health.close();
     await db.$disconnect();

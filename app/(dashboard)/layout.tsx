@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton, SignOutEverywhereButton } from "~/components/auth/sign-out-button";
+import { LiveBanner, LiveIndicator, LiveProvider } from "~/components/live/live-provider";
 import { DatabaseBanner } from "~/components/ui/database-banner";
 import { canOperate, isAdmin } from "~/core/roles";
 import { getSession } from "~/server/auth/session";
@@ -15,7 +16,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const mayOperate = canOperate(session.user.role);
   const admin = isAdmin(session.user.role);
   return (
-    <>
+    <LiveProvider>
       <header className="topbar">
         <Link href="/" className="brand">
           Mesh<span>Bench</span>
@@ -23,6 +24,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <nav>
           <Link href="/">Runs</Link>
           {mayOperate && <Link href="/runs/new">New run</Link>}
+          {mayOperate && <Link href="/import">Import</Link>}
           <Link href="/compare">Compare</Link>
           <Link href="/reports">Reports</Link>
           <Link href="/probes">Probes</Link>
@@ -32,6 +34,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           {admin && <Link href="/admin/audit">Audit log</Link>}
         </nav>
         <div className="who">
+          <LiveIndicator />
           <Link href="/account" data-testid="current-user">
             {session.user.email}
           </Link>
@@ -42,8 +45,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       </header>
       <main className="page">
         <DatabaseBanner />
+        <LiveBanner />
         {children}
       </main>
-    </>
+    </LiveProvider>
   );
 }

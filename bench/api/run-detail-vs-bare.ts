@@ -79,7 +79,7 @@ export async function runDetailVsBare(opts: RunDetailVsBareOptions): Promise<Row
       const app = await load(opts.appUrl, clients);
       loads.push({ clients, app, bare: await load(bare.baseUrl, clients) });
     }
-    const note = `One run, ${opts.seconds} s closed loop per cell, app then bare. Bare = bench/api/bare-run-detail.ts in the bench process: the product's two statements concurrently on a pg pool of the app's size, view built without schema parsing, superjson envelope; spec read through the product's parseSpec (defaults); no session check, no ETag. ${answer}`;
+    const note = `One run, ${opts.seconds} s closed loop per cell, app then bare. Bare = bench/api/bare-run-detail.ts in the bench process: the product's two statements concurrently on a pg pool of the app's size, view built without schema parsing, superjson envelope; spec read through the product's parseSpec (defaults); no session check, no ETag, no read shared between callers (the app shares one read among callers asking within SHARED_READ_MS, so at 50 clients on one run most of its answers skip the database). ${answer}`;
     return runDetailRows(opts.section, loads, note);
   } catch (error) {
     return [errorRow(opts.section, "runs.get, finished run vs bare node:http + pg", error)];

@@ -1,6 +1,6 @@
 export interface BenchArgs {
   quick: boolean;
-  /** Sections to run ("1".."5"); all when empty. */
+  /** Sections to run ("1".."6"); all when empty. */
   only: Set<string>;
 }
 
@@ -11,10 +11,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     if (arg === "--quick") out.quick = true;
     else if (arg.startsWith("--only=")) {
       for (const s of arg.slice("--only=".length).split(",")) {
-        if (!/^[1-5]$/.test(s)) throw new Error(`--only takes sections 1-5, got "${s}"`);
+        if (!/^[1-6]$/.test(s)) throw new Error(`--only takes sections 1-6, got "${s}"`);
         out.only.add(s);
       }
-    } else throw new Error(`unknown argument ${arg} (use --quick, --only=1,2,3,4,5)`);
+    } else throw new Error(`unknown argument ${arg} (use --quick, --only=1,2,3,4,5,6)`);
   }
   return out;
 }

@@ -6,7 +6,7 @@ export type Verdict = "pass" | "miss" | "info" | `not measured: ${string}` | `er
 export type Unit = "us" | "rps" | "bytes" | "ms" | "fraction" | "count";
 
 export interface Row {
-  /** "1" load generator, "2" API, "3" storage, "4" reports and probes, "5" A/A intervals. */
+  /** "1" load generator, "2" API, "3" storage, "4" reports and probes, "5" A/A intervals, "6" viewers during a run. */
   section: string;
   figure: string;
   ours: string;
@@ -25,6 +25,8 @@ export type Target =
   | { kind: "ratio-min"; min: number }
   /** |ours / reference − 1| ≤ tolerance */
   | { kind: "ratio-within"; tolerance: number }
+  /** ours / reference ≤ max */
+  | { kind: "ratio-max"; max: number }
   /** ours ≤ max (same unit as ours) */
   | { kind: "ours-max"; max: number }
   /** ours ≥ min */
@@ -72,6 +74,8 @@ export function describeTarget(target: Target, unit: Unit): string {
       return `ratio ≥ ${target.min}`;
     case "ratio-within":
       return `ratio 1 ± ${fmtPct(target.tolerance, 0)}`;
+    case "ratio-max":
+      return `ratio ≤ ${target.max}`;
     case "ours-max":
       return `≤ ${formatValue(target.max, unit)}`;
     case "ours-min":
@@ -92,6 +96,9 @@ export function judge(target: Target, ours: number | null, ratio: number | null)
     case "ratio-within":
       if (!usable(ratio)) return "error: could not measure (no ratio)";
       return Math.abs(ratio - 1) <= target.tolerance + 1e-12 ? "pass" : "miss";
+    case "ratio-max":
+      if (!usable(ratio)) return "error: could not measure (no ratio)";
+      return ratio <= target.max + 1e-12 ? "pass" : "miss";
     case "ours-max":
       if (!usable(ours)) return "error: could not measure (no value)";
       return ours <= target.max ? "pass" : "miss";

@@ -5,6 +5,7 @@ import { LatencySpectrumChart } from "~/components/charts/latency-spectrum-chart
 import { ThroughputChart } from "~/components/charts/throughput-chart";
 import { ManifestDryRun } from "~/components/cluster/manifest-dry-run";
 import { RunBaselineControl } from "~/components/compare/run-baseline";
+import { useFallbackPolling, useLive } from "~/components/live/live-provider";
 import { KernelSection } from "~/components/probes/kernel-section";
 import { formatBytes, formatCount, formatDate, formatDuration, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
 import type { LatencySummary } from "~/core/result";
@@ -12,6 +13,7 @@ import { ACTIVE_STATUSES } from "~/core/run-status";
 import { describeServiceTime } from "~/core/service-time";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
+import { ImportedTag, ImportProvenancePanel } from "./import-provenance";
 import { InterferencePanel } from "./interference-panel";
 import { ProfileFactsPanel } from "./profile-facts-panel";
 import { RunExportsMenu } from "./run-exports-menu";
@@ -38,13 +40,28 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
   );
 }
 
+/** The running benchmark's latest second, as the worker pushed it. */
+function LastSecond({ runId }: { runId: string }) {
+  const latest = useLive().latestInterval.get(runId);
+  if (!latest) return null;
+  return (
+    <span className="muted mono" data-testid="run-last-second">
+      last second: {formatRate(latest.completionsPerSecond)} · p50{" "}
+      {latest.p50Us === null ? MISSING : formatLatencyUs(latest.p50Us)} · p99{" "}
+      {latest.p99Us === null ? MISSING : formatLatencyUs(latest.p99Us)}
+      {latest.errorsPerSecond > 0 && ` · ${formatRate(latest.errorsPerSecond)} errors`}
+    </span>
+  );
+}
+
 export function RunDetailView({ id, canOperate }: { id: string; canOperate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const poll = useFallbackPolling();
   const query = useQuery(
     trpc.runs.get.queryOptions(
       { id },
-      { refetchInterval: (q) => (q.state.data && ACTIVE_STATUSES.includes(q.state.data.status) ? 1_000 : false) },
+      { refetchInterval: (q) => (q.state.data && ACTIVE_STATUSES.includes(q.state.data.status) ? poll(1_000) : false) },
     ),
   );
   const cancel = useMutation(
@@ -59,19 +76,33 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
   const active = ACTIVE_STATUSES.includes(run.status);
   const liveMetrics = <RunLiveMetrics runId={run.id} active={active} cluster={run.backend === "KUBERNETES"} />;
   const totalErrors = run.errorCount;
+  const reported = run.reportedLatency;
+  const reportedAt = (p: number) => reported?.percentiles.find((x) => x.percentile === p)?.valueUs ?? null;
+  const percentileRows: { key: string; label: string; value: number | null | undefined }[] = reported
+    ? [
+        ...reported.percentiles.map((p) => ({ key: `p${p.percentile}`, label: `p${p.percentile}`, value: p.valueUs })),
+        { key: "max", label: "max", value: reported.maxUs },
+      ]
+    : PERCENTILE_ROWS.map(([key, label]) => ({ key, label, value: run.summary?.[key] }));
 
   return (
     <>
       <div className="toolbar">
         <h1 style={{ margin: 0 }}>{run.name}</h1>
         <StatusBadge status={run.status} />
+        <ImportedTag imported={run.imported} />
         {active && <ProgressBar percent={run.progress} />}
-        {active && <span className="muted mono">{run.progress.toFixed(0)} %</span>}
+        {active && (
+          <span className="muted mono" data-testid="run-progress">
+            {run.progress.toFixed(0)} %
+          </span>
+        )}
         {run.status === "RUNNING" && run.phase && (
           <span className="muted" data-testid="run-phase">
             {run.phase}
           </span>
         )}
+        {run.status === "RUNNING" && <LastSecond runId={run.id} />}
         {run.status === "SUCCEEDED" && <RunBaselineControl runId={run.id} mesh={run.mesh} canOperate={canOperate} />}
         <span className="spacer" />
         {run.status === "SUCCEEDED" && <RunExportsMenu runId={run.id} />}
@@ -93,12 +124,19 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         </div>
       )}
 
+      {run.imported && <ImportProvenancePanel imported={run.imported} />}
+
       <div className="panel">
         <div className="stats">
-          <Stat label="p50" value={formatLatencyUs(run.summary?.p50Us)} testId="stat-p50" />
-          <Stat label="p99" value={formatLatencyUs(run.summary?.p99Us)} testId="stat-p99" />
+          <Stat label="p50" value={formatLatencyUs(reported ? reportedAt(50) : run.summary?.p50Us)} testId="stat-p50" />
+          <Stat label="p99" value={formatLatencyUs(reported ? reportedAt(99) : run.summary?.p99Us)} testId="stat-p99" />
           <Stat label="Throughput" value={formatRate(run.actualQps)} testId="stat-throughput" />
-          <Stat label="Target" value={run.spec?.mode === "max" ? "max" : formatRate(run.spec?.rate)} />
+          <Stat
+            label="Target"
+            value={
+              run.imported ? formatRate(run.imported.requestedQps) : run.spec?.mode === "max" ? "max" : formatRate(run.spec?.rate)
+            }
+          />
           <Stat label="Requests" value={formatCount(run.requestCount)} />
           <Stat label="Errors" value={formatCount(totalErrors)} />
         </div>
@@ -116,12 +154,12 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
           <h2>Percentiles</h2>
           <table className="data" data-testid="percentile-table">
             <tbody>
-              {PERCENTILE_ROWS.map(([key, label]) => {
-                const width = key === "maxUs" || key === "meanUs" || key === "minUs" ? null : run.percentileResolutionUs?.[key];
+              {percentileRows.map((row) => {
+                const width = run.percentileResolutionUs?.[row.key as keyof NonNullable<typeof run.percentileResolutionUs>];
                 return (
-                  <tr key={key}>
-                    <td>{label}</td>
-                    <td className="num">{formatLatencyUs(run.summary?.[key])}</td>
+                  <tr key={row.key}>
+                    <td>{row.label}</td>
+                    <td className="num">{formatLatencyUs(row.value)}</td>
                     {run.percentileResolutionUs && (
                       <td className="num muted" title="width of fortio's histogram bucket: the figure's resolution">
                         {width === undefined || width === null ? "" : `± ${formatLatencyUs(width)}`}
@@ -132,13 +170,17 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
               })}
             </tbody>
           </table>
-          <p className="muted" style={{ fontSize: 12 }}>
-            Merged over {run.iterations.length || MISSING} repetition(s); {latencyTiming(run.backend, run.spec)}
+          <p className="muted" style={{ fontSize: 12 }} data-testid="percentile-note">
+            {reported
+              ? `Percentiles only, as ${run.imported?.tool ?? "the file"} reported them: no histogram, so no interval, and a percentile it did not report is missing.`
+              : run.imported
+                ? `From the imported histogram; timed as ${run.imported.tool} timed it.`
+                : `Merged over ${run.iterations.length || MISSING} repetition(s); ${latencyTiming(run.backend, run.spec)}`}
           </p>
         </div>
       </div>
 
-      {!active && liveMetrics}
+      {!active && !run.imported && liveMetrics}
 
       <div className="panel">
         <h2>Throughput per second</h2>
@@ -180,9 +222,11 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
                   <td className="num">{formatLatencyUs(it.summary?.p99Us)}</td>
                   <td className="num">{formatLatencyUs(it.summary?.p999Us)}</td>
                   <td className="mono">
-                    {Object.entries(it.errors)
-                      .map(([k, v]) => `${k}: ${v}`)
-                      .join(", ") || "none"}
+                    {it.errors === null
+                      ? "unknown"
+                      : Object.entries(it.errors)
+                          .map(([k, v]) => `${k}: ${v}`)
+                          .join(", ") || "none"}
                   </td>
                   <td className="mono" style={{ whiteSpace: "normal" }}>
                     {it.components

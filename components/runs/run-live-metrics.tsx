@@ -2,19 +2,28 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { MetricChart } from "~/components/charts/metric-chart";
+import { useLive } from "~/components/live/live-provider";
 import { errorCode, useTRPC } from "~/trpc/react";
 
+/** With the stream open the latest second is pushed to the page; the charts need not chase it. */
+const CHART_REFRESH_LIVE_MS = 5_000;
+
 /**
- * Latency, throughput, CPU and memory over the run's time, from Prometheus while it runs (polled
- * every second, so a sample shows ~1-3 s after it was taken) and from the stored snapshot once it has ended.
+ * Latency, throughput, CPU and memory over the run's time, from Prometheus while it runs (every
+ * second while the page polls, every 5 s while the live stream pushes the latest second) and from
+ * the stored snapshot once it has ended.
  * A cluster run has CPU and memory per component only, from the cluster's cAdvisor series.
  */
 export function RunLiveMetrics({ runId, active, cluster }: { runId: string; active: boolean; cluster: boolean }) {
   const trpc = useTRPC();
+  const live = useLive().state === "live";
   const query = useQuery(
     trpc.metrics.run.queryOptions(
       { runId },
-      { refetchInterval: active ? 1_000 : false, retry: (n, e) => n < 1 && errorCode(e) !== "SERVICE_UNAVAILABLE" },
+      {
+        refetchInterval: active ? (live ? CHART_REFRESH_LIVE_MS : 1_000) : false,
+        retry: (n, e) => n < 1 && errorCode(e) !== "SERVICE_UNAVAILABLE",
+      },
     ),
   );
 

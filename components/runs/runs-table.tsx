@@ -5,12 +5,14 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { compareHref } from "~/components/compare/href";
+import { useFallbackPolling } from "~/components/live/live-provider";
 import { LoadMore } from "~/components/ui/load-more";
 import { MAX_COMPARE_RUNS, MIN_COMPARE_RUNS } from "~/core/compare-limits";
 import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
 import { MESH_PROFILES, type MeshProfile } from "~/core/meshes";
 import { ACTIVE_STATUSES, RUN_STATUSES, type RunStatus } from "~/core/run-status";
 import { useTRPC } from "~/trpc/react";
+import { ImportedTag } from "./import-provenance";
 import { ProgressBar, StatusBadge } from "./status-badge";
 
 const STATUSES = RUN_STATUSES;
@@ -19,6 +21,7 @@ export function RunsTable() {
   const trpc = useTRPC();
   const [status, setStatus] = useState<RunStatus | "">("");
   const [mesh, setMesh] = useState<MeshProfile | "">("");
+  const poll = useFallbackPolling();
   const query = useInfiniteQuery(
     trpc.runs.list.infiniteQueryOptions(
       { limit: 25, status: status || undefined, mesh: mesh || undefined },
@@ -26,7 +29,7 @@ export function RunsTable() {
         getNextPageParam: (last) => last.nextCursor,
         // Poll only while something on screen can still change.
         refetchInterval: (q) =>
-          q.state.data?.pages.some((p) => p.items.some((r) => ACTIVE_STATUSES.includes(r.status))) ? 1_500 : false,
+          q.state.data?.pages.some((p) => p.items.some((r) => ACTIVE_STATUSES.includes(r.status))) ? poll(1_500) : false,
       },
     ),
   );
@@ -107,7 +110,7 @@ export function RunsTable() {
                   />
                 </td>
                 <td>
-                  <Link href={`/runs/${run.id}`}>{run.name}</Link>
+                  <Link href={`/runs/${run.id}`}>{run.name}</Link> <ImportedTag imported={run.imported} />
                 </td>
                 <td>
                   {run.mesh}

@@ -120,6 +120,8 @@ export function runFortioJson(input: RunExportInput): JsonObject {
     NumThreads: spec?.connections,
     DurationHistogram: fortioHistogramData(merged),
     RetCodes: retCodes,
+    // HTTPOptions.URL, embedded in fortio's HTTP results: what the load generator targeted, when recorded.
+    URL: input.environment?.targetUrl ?? undefined,
   };
   return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as JsonObject;
 }

@@ -2,6 +2,8 @@ import { accountRouter } from "./routers/account";
 import { auditRouter } from "./routers/audit";
 import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
+import { importsRouter } from "./routers/imports";
+import { liveRouter } from "./routers/live";
 import { metricsRouter } from "./routers/metrics";
 import { probesRouter } from "./routers/probes";
 import { reportsRouter } from "./routers/reports";
@@ -18,6 +20,8 @@ export const appRouter = createTRPCRouter({
   probes: probesRouter,
   cluster: clusterRouter,
   account: accountRouter,
+  imports: importsRouter,
+  live: liveRouter,
   tokens: tokensRouter,
   users: usersRouter,
   audit: auditRouter,

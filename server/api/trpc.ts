@@ -10,6 +10,7 @@ import { UNKNOWN_ADDRESS } from "~/server/auth/client-address";
 import { db } from "~/server/db/client";
 import { isDatabaseUnreachable } from "~/server/db/errors";
 import { appLog } from "~/server/log";
+import { forgetSharedReads } from "~/server/runs/shared-reads";
 
 /** The API token a program authenticated with (server/auth/api-token.ts): its row and scopes. */
 export interface ApiTokenCaller {
@@ -26,14 +27,21 @@ export interface TRPCContext {
   apiToken: ApiTokenCaller | null;
   /** The client's address (socket, or trusted proxies' X-Forwarded-For), for rate limits. */
   clientAddress: string;
+  /** Whether the caller (session or token) still stands, for streams that outlive the request's check. */
+  callerStillValid?: () => Promise<boolean>;
 }
 
 /** Context without request plumbing: what tests build directly with a chosen session. */
 export function createInnerContext(
   session: Session | null,
-  options: { apiToken?: ApiTokenCaller | null; clientAddress?: string } = {},
+  options: { apiToken?: ApiTokenCaller | null; clientAddress?: string; callerStillValid?: () => Promise<boolean> } = {},
 ): TRPCContext {
-  return { session, apiToken: options.apiToken ?? null, clientAddress: options.clientAddress ?? UNKNOWN_ADDRESS };
+  return {
+    session,
+    apiToken: options.apiToken ?? null,
+    clientAddress: options.clientAddress ?? UNKNOWN_ADDRESS,
+    callerStillValid: options.callerStillValid,
+  };
 }
 
 const t = initTRPC.context<TRPCContext>().create({
@@ -61,9 +69,16 @@ const errorBoundary = t.middleware(async ({ next, path }) => {
   throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Internal error (ref ${ref})` });
 });
 
+/** A change made here must not be hidden by a read shared from just before it. */
+const sharedReadsAfterMutation = t.middleware(async ({ type, next }) => {
+  const result = await next();
+  if (type === "mutation") forgetSharedReads();
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorBoundary);
+export const publicProcedure = t.procedure.use(errorBoundary).use(sharedReadsAfterMutation);
 
 const authenticated = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first." });
@@ -74,7 +89,7 @@ const authenticated = publicProcedure.use(({ ctx, next }) => {
 type TokenUse = "session" | "operator";
 
 /**
- * An API token is refused what its scopes do not cover: every query needs `read`, an operator's
+ * An API token is refused what its scopes do not cover: every query and subscription needs `read`, an operator's
  * mutation needs `run`, and any other mutation (account, tokens, users) is for sessions only, so a
  * leaked CI token cannot mint more tokens, change a password or manage users. The role checks
  * below still apply: a token never grants more than its user's role.
@@ -82,7 +97,7 @@ type TokenUse = "session" | "operator";
 function tokenScopes(use: TokenUse) {
   return t.middleware(({ ctx, type, next }) => {
     if (!ctx.apiToken) return next();
-    const needed: ApiTokenScope | null = type === "query" ? "read" : use === "operator" ? "run" : null;
+    const needed: ApiTokenScope | null = type !== "mutation" ? "read" : use === "operator" ? "run" : null;
     if (needed === null) {
       throw new TRPCError({ code: "FORBIDDEN", message: "API tokens cannot do this: log in to MeshBench in a browser." });
     }

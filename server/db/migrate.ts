@@ -99,3 +99,32 @@ export async function migrate(databaseUrl: string, migrationsDir = path.resolve(
   }
   return outcome;
 }
+
+/**
+ * For a process that must not change the schema itself (MIGRATE_ON_START=false): throws, naming
+ * what is missing, unless every migration of this release is applied.
+ */
+export async function requireMigrated(databaseUrl: string, migrationsDir = path.resolve("prisma/migrations")): Promise<void> {
+  const migrations = await listMigrations(migrationsDir);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let applied = new Set<string>();
+  try {
+    const table = await client.query<{ found: string | null }>(`SELECT to_regclass('"_prisma_migrations"') AS found`);
+    if (table.rows[0]?.found) {
+      const done = await client.query<{ migration_name: string }>(
+        `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      );
+      applied = new Set(done.rows.map((r) => r.migration_name));
+    }
+  } finally {
+    await client.end();
+  }
+  const pending = migrations.filter((m) => !applied.has(m.name)).map((m) => m.name);
+  if (pending.length > 0) {
+    throw new Error(
+      `the database lacks ${pending.length} migration(s) of this release (first: ${pending[0]}); ` +
+        "apply them first (the migrations Job, or node --import tsx scripts/prepare.ts), or set MIGRATE_ON_START=true",
+    );
+  }
+}

@@ -25,10 +25,12 @@ export function ifNoneMatchHolds(header: string | null, etag: string): boolean {
 
 /**
  * The response with its ETag and caching headers, or a 304 when the request's If-None-Match holds
- * it. Only successful GETs: an error is not worth keeping, and anything else changes state.
+ * it. Only successful GETs that end: an error is not worth keeping, and anything else changes state.
  */
 export async function withEtag(req: Request, res: Response): Promise<Response> {
   if (req.method !== "GET" || res.status !== 200) return res;
+  // A stream (a subscription's server-sent events) never ends: there is no body to tag.
+  if (res.headers.get("content-type")?.startsWith("text/event-stream")) return res;
   const body = new Uint8Array(await res.arrayBuffer());
   const etag = strongEtag(body);
   const headers = new Headers(res.headers);

@@ -7,7 +7,7 @@ import { OPENMETRICS_CONTENT_TYPE, runsOpenMetrics } from "~/core/exports/openme
 import { RUN_EXPORT_SCHEMA_PATH, runExportPath } from "~/core/exports/paths";
 import type { RunExportInput } from "~/core/exports/run-input";
 import { runExportJson } from "~/core/exports/run-json";
-import { smpDocument, smpEnvironmentOf } from "~/core/exports/smp";
+import { SMP_VERSION, smpDocument, smpEnvironmentOf } from "~/core/exports/smp";
 import { toYaml } from "~/core/exports/yaml";
 import { env } from "~/server/env";
 import { findRunEnvironment, findRunExportRepetitions } from "~/server/runs/store";
@@ -42,10 +42,20 @@ export function appUrl(path: string): string {
   return new URL(path, new URL(env.NEXTAUTH_URL).origin).toString();
 }
 
-async function runExportInput(runId: string): Promise<RunExportInput> {
+async function runExportInput(runId: string, format: (typeof SINGLE_RUN_FORMATS)[number]): Promise<RunExportInput> {
   const run = (await loadComparison([runId])).runs[0];
   if (!run) throw new ComparisonError("NOT_FOUND", `No run with id ${runId}.`);
   const [repetitions, environment] = await Promise.all([findRunExportRepetitions(runId), findRunEnvironment(runId)]);
+  if (!repetitions)
+    throw new ComparisonError(
+      "NO_DATA",
+      `“${run.name}” was imported with percentiles only: it has no histogram to export as ${format}. Its percentiles are in the comparison formats (json, csv, bmf, openmetrics).`,
+    );
+  if (format === "run" && (run.requestCount === null || run.errorCount === null))
+    throw new ComparisonError(
+      "NO_DATA",
+      `“${run.name}” was imported from a file without request or error counts: the MeshBench run JSON needs both. Export it as hlog or fortio.`,
+    );
   return { run, repetitions, environment };
 }
 
@@ -77,7 +87,7 @@ export async function buildExport(
   const [runId] = runIds;
   if (runIds.length !== 1 || runId === undefined)
     throw new ExportRequestError(`format=${format} exports one run: give one id in ?runs=.`);
-  const input = await runExportInput(runId);
+  const input = await runExportInput(runId, format);
   const stem = slugify(input.run.name, "run");
   switch (format) {
     case "run":
@@ -111,7 +121,7 @@ export async function buildSmpExport(runId: string, format: "json" | "yaml"): Pr
   const body = toYaml(
     smpDocument(run, { ...options, naming: "proto" }),
     `Service Mesh Performance (SMP) result of MeshBench run ${run.id}.\n` +
-      "Messages and field names as in SMP's protos/service_mesh_performance.proto; fields MeshBench did not measure are left out.",
+      `Messages and field names as in SMP ${SMP_VERSION}'s protos/service_mesh_performance.proto; fields MeshBench did not measure are left out.`,
   );
   return { body, contentType: "application/yaml; charset=utf-8", filename: `${stem}.yaml` };
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { ProbeHistogramInput } from "~/core/compare";
+import { type ImportProvenance, importProvenanceSchema } from "~/core/imports/provenance";
+import type { ReportedLatency } from "~/core/imports/types";
 import type { RunInterference } from "~/core/interference";
 import type { ComponentUsage } from "~/core/result";
 import { type RunEnvironment, runEnvironmentSchema } from "~/core/run-environment";
@@ -67,10 +69,30 @@ export const interferenceColumn = z
     outsideCpuSeconds: z.number(),
     stealSeconds: z.number().nullable().catch(null),
     byName: z.array(z.object({ comm: z.string(), cpuSeconds: z.number(), processes: z.number().catch(1) })).catch([]),
-    placement: z.object({ cpuCount: z.number(), isolated: z.boolean(), note: z.string() }),
+    placement: z.object({
+      cpuCount: z.number(),
+      isolated: z.boolean(),
+      benchmarkCpus: z.string().optional(),
+      otherCpus: z.string().optional(),
+      note: z.string(),
+    }),
   })
   .nullable()
   .catch(null) satisfies z.ZodType<RunInterference | null>;
+
+/** BenchmarkRun.importProvenance: where an imported run came from; null for runs measured here (or unreadable). */
+export const importProvenanceColumn = importProvenanceSchema.nullable().catch(null) satisfies z.ZodType<ImportProvenance | null>;
+
+/** RunResult.reportedLatency: the percentiles an imported file reported, when it kept no histogram. */
+export const reportedLatencyColumn = z
+  .object({
+    percentiles: z.array(z.object({ percentile: z.number(), valueUs: z.number() })),
+    minUs: z.number().nullable(),
+    meanUs: z.number().nullable(),
+    maxUs: z.number().nullable(),
+  })
+  .nullable()
+  .catch(null) satisfies z.ZodType<ReportedLatency | null>;
 
 /** BenchmarkRun.environment: where the run ran; null if absent or unreadable. */
 export const environmentColumn = runEnvironmentSchema.nullable().catch(null) satisfies z.ZodType<RunEnvironment | null>;

@@ -8,9 +8,12 @@ import { recordAudit } from "~/server/audit";
 import { clusterRunRefusal } from "~/server/cluster/run-admission";
 import { db } from "~/server/db/client";
 import { env } from "~/server/env";
+import { publishLiveEvent } from "~/server/queue/live-channel";
+import { sharedRedis } from "~/server/queue/redis";
 import { enqueueOrLeaveToReconciler } from "~/server/queue/row-queue";
 import { dequeueRun, enqueueRun } from "~/server/queue/run-queue";
 import type { listRunsInput } from "./schemas";
+import { sharedRead } from "./shared-reads";
 import {
   cancelQueuedRun,
   findRunHeader,
@@ -45,6 +48,14 @@ export async function createRun(input: CreateRunInput) {
     return created;
   });
   const enqueued = await enqueueOrLeaveToReconciler("run", run.id, enqueueRun);
+  await publishLiveEvent(sharedRedis(), {
+    type: "row",
+    table: "BenchmarkRun",
+    id: run.id,
+    status: "QUEUED",
+    progress: 0,
+    phase: null,
+  });
   return { id: run.id, enqueued };
 }
 
@@ -67,17 +78,36 @@ export async function cancelRun(runId: string, userId: string) {
   await recordAudit({ userId, action: "run.cancel", target: runId });
   const after = await findRunHeader(runId);
   if (!after) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
+  await publishLiveEvent(sharedRedis(), {
+    type: "row",
+    table: "BenchmarkRun",
+    id: after.id,
+    status: after.status,
+    progress: null,
+    cancelRequested: true,
+  });
   return { id: after.id, status: after.status };
 }
 
 /** One page of the runs list, newest first. */
-export async function listRuns(input: z.output<typeof listRunsInput>) {
-  const rows = await listRunRows({ cursor: input.cursor, take: rowsToRead(input.limit), status: input.status, mesh: input.mesh });
-  return pageOf(rows, input.limit, (run) => run.id);
+export function listRuns(input: z.output<typeof listRunsInput>) {
+  return sharedRead(`runs.list:${JSON.stringify(input)}`, async () => {
+    const rows = await listRunRows({
+      cursor: input.cursor,
+      take: rowsToRead(input.limit),
+      status: input.status,
+      mesh: input.mesh,
+    });
+    return pageOf(rows, input.limit, (run) => run.id);
+  });
 }
 
 /** Everything the run page shows. */
-export async function getRun(id: string) {
+export function getRun(id: string) {
+  return sharedRead(`runs.get:${id}`, () => readRun(id));
+}
+
+async function readRun(id: string) {
   const detail = await runDetail(id);
   if (!detail) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
   return detail;

@@ -1,10 +1,16 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { KUBERNETES_MESHES } from "~/core/kubernetes-meshes";
 import { DEFAULT_RUN_LIMITS } from "~/core/spec";
 import { prometheusRuleYaml, ruleGroups } from "~/scripts/generate-prometheus-rule";
+import { readClusterStatus } from "~/server/cluster/cluster-status";
+import { clusterRunRefusal } from "~/server/cluster/run-admission";
+import { healthyFakeCluster, installFakeMesh } from "~/test/fakes/fake-cluster";
+import { FakeKubernetesApi, fakeKubeConfig, fakeNode } from "~/test/fakes/fake-kube-api";
 import { allowed, type Endpoint, matches, type Policy } from "~/test/kubernetes/network-policy";
+import { accessOf, grants } from "~/test/kubernetes/rbac-access";
 import {
   find,
   KUSTOMIZE_DIR,
@@ -26,6 +32,7 @@ interface Container {
   name: string;
   image: string;
   command?: string[];
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
@@ -248,6 +255,11 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
   });
 
   it("probes the web's live and ready endpoints, and the worker's on its metrics port", () => {
+    // The paths exist: the web's route handlers and the worker's metrics server.
+    for (const route of ["live", "ready"])
+      expect(existsSync(path.join(ROOT, `app/api/health/${route}/route.ts`)), route).toBe(true);
+    const workerMetrics = readFileSync(path.join(ROOT, "worker/metrics.ts"), "utf8");
+    for (const p of ["/health/live", "/health/ready"]) expect(workerMetrics).toContain(`"${p}"`);
     for (const [name, objects] of each()) {
       const web = pod(objects, "meshbench-web").spec.containers[0] as Container;
       expect(web.livenessProbe?.httpGet, name).toEqual({ path: "/api/health/live", port: "http" });
@@ -320,12 +332,15 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
     for (const [name, objects] of each()) {
       const job = pod(objects, "meshbench-migrate");
       const container = job.spec.containers[0] as Container;
-      expect(container.command, name).toEqual(["node", "--import", "tsx", "scripts/prepare.ts"]);
+      expect(container.args, name).toEqual(["node", "--import", "tsx", "scripts/prepare.ts"]);
+      expect(container.command, name).toBeUndefined();
       expect(container.image, name).toBe(`meshbench/worker:${pkg.version}`);
       const seed =
         (container.env ?? []).find((e) => e.name === "SEED_DEMO_RUNS")?.value ??
         configMap(objects, "meshbench-config").data.SEED_DEMO_RUNS;
       expect(seed, name).toBe("false");
+      // Not at container start: the worker only checks the schema (server/db/migrate.ts, requireMigrated).
+      expect(configMap(objects, "meshbench-config").data.MIGRATE_ON_START, name).toBe("false");
       // docs/operations.md applies `-l 'app.kubernetes.io/component notin (web,worker)'` first: that
       // must bring the Job and everything it needs, and none of the app's pods.
       const early = objects.filter((o) => !["web", "worker"].includes(o.metadata.labels?.["app.kubernetes.io/component"] ?? ""));
@@ -362,6 +377,36 @@ describe("deploy/kubernetes (kubectl kustomize)", () => {
       expect(service.spec.ports.find((p) => p.name === backend?.port.name)?.targetPort, name).toBe("http");
       expect(matches({ matchLabels: service.spec.selector }, pod(objects, "meshbench-web").labels), name).toBe(true);
     }
+  });
+});
+
+describe("deploy/kubernetes web RBAC, replayed", () => {
+  let api: FakeKubernetesApi | null = null;
+  afterEach(async () => {
+    await api?.stop();
+    api = null;
+  });
+
+  it("allows every request the Cluster page and run admission make, with every mesh installed", async () => {
+    api = new FakeKubernetesApi(healthyFakeCluster());
+    const kubeConfig = fakeKubeConfig(await api.start());
+    api.nodes.push(fakeNode("node-a"));
+    for (const mesh of KUBERNETES_MESHES) installFakeMesh(api, mesh);
+    const status = await readClusterStatus({ kubeConfig });
+    expect(status.connected).toBe(true);
+    for (const mesh of KUBERNETES_MESHES) await clusterRunRefusal(mesh, status);
+
+    const objects = renders.get("overlays/production") ?? [];
+    const rules = find<{ rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] }>(
+      objects,
+      "ClusterRole",
+      "meshbench-web",
+    ).rules;
+    const used = api.requests.map(accessOf).filter((a) => a !== null);
+    expect(used.length).toBeGreaterThan(3);
+    expect([
+      ...new Set(used.filter((a) => !grants(rules, a)).map((a) => `${a.verb} ${a.group || "core"}/${a.resource}`)),
+    ]).toEqual([]);
   });
 });
 

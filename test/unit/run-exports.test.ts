@@ -110,7 +110,9 @@ describe("fortio-compatible JSON", () => {
       "NumThreads",
       "DurationHistogram",
       "RetCodes",
+      "URL",
     ]);
+    expect(doc.URL).toBe(input.environment?.targetUrl);
     expect(Object.keys(doc.DurationHistogram)).toEqual(["Count", "Min", "Max", "Sum", "Avg", "StdDev", "Data", "Percentiles"]);
     expect(doc.RequestedQPS).toBe("200");
     expect(doc.RequestedDuration).toBe("30s");
@@ -143,6 +145,8 @@ describe("fortio-compatible JSON", () => {
     const doc = runFortioJson(exportRun("run-max"));
     expect(doc.RequestedQPS).toBe("max");
     expect(doc.RetCodes).toEqual({ "200": 10_100, "-1": 5, "502": 1 });
+    // a run stored before its target was recorded: no URL rather than a made-up one
+    expect(doc.URL).toBeUndefined();
   });
 });
 

@@ -119,6 +119,22 @@ describe("comparison warnings", () => {
     expect(alone.map((x) => [x.code, x.severity])).toEqual([["single-repetition", "info"]]);
     expect(alone[0]?.message).not.toContain("judged");
   });
+
+  it("warns about a run that other processes disturbed, naming them and where it ran, in a comparison and alone", () => {
+    const busy = {
+      windowSeconds: 10,
+      outsideCpuSeconds: 6,
+      stealSeconds: 0,
+      byName: [{ comm: "postgres", cpuSeconds: 5, processes: 3 }],
+      placement: { cpuCount: 2, isolated: false, note: "2 cores: benchmark not isolated" },
+    };
+    const quiet = { ...busy, outsideCpuSeconds: 0.5, byName: [{ comm: "postgres", cpuSeconds: 0.5, processes: 1 }] };
+    const alone = comparisonWarnings([wrun("a", { interference: busy })]);
+    expect(alone.map((w) => w.code)).toEqual(["disturbed"]);
+    expect(alone[0]?.message).toContain("other processes used 0.60 cores while it measured (postgres 0.50)");
+    expect(alone[0]?.message).toContain("Where it ran: 2 cores: benchmark not isolated.");
+    expect(codes([wrun("a", { interference: quiet })])).toEqual([]);
+  });
 });
 
 function reps(seed: number, scale: number, count: number, n = 5000) {

@@ -3,6 +3,7 @@ import { db } from "~/server/db/client";
 import { enqueueProbeJob, probeQueue } from "~/server/queue/probe-queue";
 import { enqueueReport, reportQueue } from "~/server/queue/report-queue";
 import { enqueueRun, runQueue } from "~/server/queue/run-queue";
+import { publishRowEvent } from "../live-events";
 import { msSinceDatabaseUnreachable } from "./database-outage";
 import { type RowJobTable, rowJobTableSql } from "./row-job";
 
@@ -127,7 +128,10 @@ async function failStale(kind: RowJobKind): Promise<string[]> {
       SET "status" = 'FAILED', "finishedAt" = ${now}, "error" = ${kind.staleError}, "phase" = NULL
       WHERE "id" = ${id} AND "status" = 'RUNNING' AND ("heartbeatAt" IS NULL OR "heartbeatAt" < ${staleBefore})
       RETURNING "id"`;
-    failed.push(...rows.map((row) => row.id));
+    for (const row of rows) {
+      failed.push(row.id);
+      void publishRowEvent({ table: kind.table, id: row.id, status: "FAILED", progress: null, phase: null });
+    }
   }
   return failed;
 }

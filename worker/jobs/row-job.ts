@@ -1,5 +1,6 @@
 import { db, Prisma } from "~/server/db/client";
 import { errorMessage, isDatabaseUnreachable, shortDatabaseError } from "~/server/db/errors";
+import { publishRowEvent } from "../live-events";
 import { noteDatabaseFailure } from "./database-outage";
 import { retryWhileDatabaseUnreachable } from "./database-retry";
 import { recordHeldRow, recordPendingEnd, releaseHeldRow } from "./held-rows";
@@ -107,6 +108,7 @@ export async function runRowJob(
     log("not queued any more (cancelled, deleted or already handled): skipped");
     return "SKIPPED";
   }
+  void publishRowEvent({ table, id, status: "RUNNING", progress, phase });
   // Without the file a crash is still caught, only later (the reconciler's stale heartbeat).
   await recordHeldRow(table, id).catch((error: unknown) => log(`could not record the row as held: ${errorMessage(error)}`));
 
@@ -121,6 +123,8 @@ export async function runRowJob(
     options.heartbeatMs ?? 1000,
     async () => {
       const cancelRequested = await row.beat(progress, phase);
+      // After the write, so a page that refetches on this event reads at least this state.
+      void publishRowEvent({ table, id, status: "RUNNING", progress, phase, cancelRequested });
       if (cancelRequested) stop("cancelled", options.cancelledError ?? "Cancelled by an admin");
     },
     log,
@@ -176,6 +180,7 @@ export async function runRowJob(
     return end.status;
   }
   await releaseHeldRow(table, id).catch((error: unknown) => log(`could not release the held row: ${errorMessage(error)}`));
+  if (finished) void publishRowEvent({ table, id, status: end.status, progress: finalProgress, phase: null });
   if (!finished) {
     log("deleted or settled by the reconciler while running: skipped");
     return "SKIPPED";
@@ -187,8 +192,10 @@ export async function runRowJob(
  * RUNNING → a final status, phase cleared, for a row this process does not run itself (one a
  * dead worker held); `progress` null keeps the row's own. False when the row is not RUNNING.
  */
-export function finishRow(table: RowJobTable, id: string, end: RowJobEnd, progress: number | null): Promise<boolean> {
-  return rowStatements(table, id).finish(end, progress);
+export async function finishRow(table: RowJobTable, id: string, end: RowJobEnd, progress: number | null): Promise<boolean> {
+  const finished = await rowStatements(table, id).finish(end, progress);
+  if (finished) void publishRowEvent({ table, id, status: end.status, progress, phase: null });
+  return finished;
 }
 
 /**

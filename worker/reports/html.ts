@@ -17,6 +17,7 @@ import {
 } from "~/core/format/compare";
 import { componentColors, runColor } from "~/core/format/palette";
 import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
+import { describeProvenance } from "~/core/imports/provenance";
 import {
   KEY_PERCENTILE_NAMES,
   type KeyPercentile,
@@ -121,8 +122,15 @@ function swatch(color: string): SafeHtml {
   return html`<span class="swatch" style="background:${color}"></span>`;
 }
 
+/** A run's load as its spec set it, or as an imported file stated it. */
+function loadText(r: ComparedRun): string {
+  if (r.imported)
+    return r.imported.requestedQps === null ? `not in the ${r.imported.tool} file` : `${r.imported.requestedQps} req/s`;
+  return r.spec ? (r.spec.mode === "max" ? "max throughput" : `${r.spec.rate} req/s`) : MISSING;
+}
+
 function runCell(run: ComparedRun, index: number, baselineId: string | null): SafeHtml {
-  return html`<td>${swatch(runColor(index))}<span class="runname">${run.name}</span>${run.id === baselineId ? " (baseline)" : ""}<span class="profile">${run.meshLabel}</span></td>`;
+  return html`<td>${swatch(runColor(index))}<span class="runname">${run.name}</span>${run.id === baselineId ? " (baseline)" : ""}<span class="profile">${run.meshLabel}</span>${run.imported ? html`<span class="profile">${describeProvenance(run.imported)}${run.percentilesOnly ? "; percentiles only" : ""}</span>` : ""}</td>`;
 }
 
 function bestClass(comparison: Comparison, metric: BestMetric, runId: string): string {
@@ -131,8 +139,8 @@ function bestClass(comparison: Comparison, metric: BestMetric, runId: string): s
 
 function estimateCell(comparison: Comparison, run: ComparedRun, key: KeyPercentile): SafeHtml {
   const e = run.latency[key];
-  const thin = run.tailSamples[key] < MIN_TAIL_SAMPLES;
-  return html`<td class="${bestClass(comparison, key, run.id)}${thin ? " thin" : ""}">${formatLatencyUs(e.value)}${thin ? " †" : ""}<span class="ci">${e.ci ? formatLatencyCi(e.ci) : ""}</span></td>`;
+  const thin = !run.percentilesOnly && run.tailSamples[key] < MIN_TAIL_SAMPLES;
+  return html`<td class="${bestClass(comparison, key, run.id)}${thin ? " thin" : ""}">${formatLatencyUs(e.value)}${thin ? " †" : ""}<span class="ci">${e.ci ? formatLatencyCi(e.ci) : run.percentilesOnly ? cannotJudgeShort("percentiles-only") : ""}</span></td>`;
 }
 
 function overheadCell(run: ComparedRun, key: KeyPercentile): SafeHtml {
@@ -207,7 +215,7 @@ ${c.runs.map(
 <thead><tr><th>Run</th><th>Profile</th><th>Load</th><th class="num">Repetitions</th><th>Finished</th><th>Run id</th></tr></thead>
 <tbody>${c.runs.map(
     (r, i) =>
-      html`<tr><td>${swatch(runColor(i))}${r.name}</td><td>${r.mesh}</td><td>${r.spec ? (r.spec.mode === "max" ? "max throughput" : `${r.spec.rate} req/s`) : MISSING}</td><td class="num">${r.repetitions}</td><td>${formatUtc(r.finishedAt)}</td><td class="muted">${r.id}</td></tr>`,
+      html`<tr><td>${swatch(runColor(i))}${r.name}${r.imported ? html`<span class="profile">${describeProvenance(r.imported)}, uploaded by ${r.imported.uploadedBy ?? MISSING} on ${formatUtc(new Date(r.imported.uploadedAt))}</span>` : ""}</td><td>${r.mesh}</td><td>${loadText(r)}</td><td class="num">${r.repetitions}</td><td>${formatUtc(r.finishedAt)}</td><td class="muted">${r.id}</td></tr>`,
   )}</tbody>
 </table>
 <h3>Contents</h3>
@@ -229,7 +237,7 @@ ${sectionHeading(sections, "environment")}
 ${field("Backend", (r) => (r.backend === "LOCAL" ? "local (processes on the worker host)" : "Kubernetes"))}
 ${field("Mesh profile", (r) => html`${r.mesh}<span class="profile">${r.meshLabel}</span>`)}
 ${field("Load generator", (r) => r.loadGenerator)}
-${field("Load", (r) => (r.spec ? (r.spec.mode === "max" ? "max throughput" : `${r.spec.rate} req/s`) : MISSING))}
+${field("Load", loadText)}
 ${field("Connections", (r) => r.spec?.connections ?? MISSING)}
 ${field("Duration", (r) => (r.spec ? `${r.spec.durationSeconds} s` : MISSING))}
 ${field("Warm-up", (r) => (r.spec ? `${r.spec.warmupSeconds} s (discarded)` : MISSING))}

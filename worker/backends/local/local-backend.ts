@@ -1,11 +1,14 @@
 import { mkdir, rm } from "node:fs/promises";
 import { arch, availableParallelism, release, totalmem } from "node:os";
-import { addInterference, type RunInterference, unpinnedPlacement } from "~/core/interference";
+import type { PinningSetting } from "~/core/cpu-placement";
+import { addInterference, type RunInterference, type RunPlacement, unpinnedPlacement } from "~/core/interference";
 import type { ComponentUsage, IterationResult } from "~/core/result";
 import type { RunEnvironment } from "~/core/run-environment";
+import { workerEnv } from "~/worker/env";
 import { runLoad } from "~/worker/loadgen";
 import type { Backend, BackendContext } from "../types";
 import { type Component, recordComponent } from "./component";
+import { type AppliedPinning, pinBenchmark } from "./cpu-pinning";
 import { InterferenceMonitor } from "./interference-monitor";
 import { reapRunDir, stopRecordedProcesses } from "./orphans";
 import { DEFAULT_RUN_ROOT, runDirFor } from "./paths";
@@ -32,6 +35,8 @@ export interface LocalBackendOptions {
   primeMs?: number;
   /** The nginx or haproxy executable to run for those profiles. Default: /usr/sbin/<name>, or MESHBENCH_NGINX / MESHBENCH_HAPROXY. */
   proxyBinary?: string;
+  /** Where the benchmark's processes run. Default: LOCAL_CPU_PINNING. */
+  pinning?: PinningSetting;
 }
 
 /**
@@ -54,6 +59,8 @@ export class LocalBackend implements Backend {
   private cleaning: Promise<void> | null = null;
   private detachAbort: (() => void) | null = null;
   private measuredInterference: RunInterference | null = null;
+  private readonly pinning: PinningSetting;
+  private pinned: AppliedPinning | null = null;
 
   constructor(options: LocalBackendOptions = {}) {
     this.runRoot = options.runRoot ?? DEFAULT_RUN_ROOT;
@@ -63,6 +70,11 @@ export class LocalBackend implements Backend {
     this.keepRunDir = options.keepRunDir ?? false;
     this.primeMs = options.primeMs ?? 1_000;
     this.proxyBinary = options.proxyBinary;
+    this.pinning = options.pinning ?? workerEnv.LOCAL_CPU_PINNING;
+  }
+
+  private placement(): RunPlacement {
+    return this.pinned?.placement ?? unpinnedPlacement(availableParallelism());
   }
 
   /** The URL the load generator targets (null before prepare). */
@@ -100,7 +112,7 @@ export class LocalBackend implements Backend {
         outsideCpuSeconds: 0,
         stealSeconds: null,
         byName: [],
-        placement: unpinnedPlacement(availableParallelism()),
+        placement: this.placement(),
       }
     );
   }
@@ -137,6 +149,9 @@ export class LocalBackend implements Backend {
     ctx.signal.addEventListener("abort", onAbort, { once: true });
     this.detachAbort = () => ctx.signal.removeEventListener("abort", onAbort);
 
+    // Before anything starts: the proxies and the upstream inherit this process's CPUs.
+    this.pinned = await pinBenchmark(this.pinning, this.runRoot);
+    ctx.log(`local backend: ${this.pinned.placement.note}`);
     ctx.log(`local backend: starting ${spec.mesh} workload in ${dir}`);
     ctx.setPhase?.(`starting the ${spec.mesh} workload`);
     this.entryUrl = await startTopology({
@@ -249,7 +264,8 @@ export class LocalBackend implements Backend {
   private async recordNeighbours(measured: Promise<RunInterference | null> | null): Promise<void> {
     const window = await measured;
     if (!window) return;
-    this.measuredInterference = this.measuredInterference ? addInterference(this.measuredInterference, window) : window;
+    const placed = { ...window, placement: this.placement() };
+    this.measuredInterference = this.measuredInterference ? addInterference(this.measuredInterference, placed) : placed;
   }
 
   private assertAllAlive(when: string): void {
@@ -275,6 +291,7 @@ export class LocalBackend implements Backend {
   private async stopAll(): Promise<void> {
     this.detachAbort?.();
     await Promise.allSettled(this.components.map((c) => c.process.stop(this.stopGraceMs)));
+    await this.pinned?.restore();
     // Whatever the pid files still name: e.g. workers of an nginx master that crashed earlier,
     // which are no longer anyone's children.
     if (this.runDir) await stopRecordedProcesses(this.runDir, this.stopGraceMs);

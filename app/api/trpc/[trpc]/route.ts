@@ -1,9 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
+import { NextRequest } from "next/server";
+import { getToken } from "next-auth/jwt";
 import { appRouter } from "~/server/api/root";
 import { createInnerContext } from "~/server/api/trpc";
+import { ApiTokenRefused, authenticateApiToken, bearerTokenOf } from "~/server/auth/api-token";
 import { clientAddress } from "~/server/auth/client-address";
 import { callerOfRequest, refusalHeaders } from "~/server/auth/request-caller";
+import { currentSessionUser } from "~/server/auth/session-validity";
+import { env } from "~/server/env";
 import { withEtag } from "~/server/http/etag";
 import { guardedRoute } from "~/server/http/guarded-route";
 import { appLog } from "~/server/log";
@@ -50,6 +55,7 @@ async function handleTrpc(req: Request): Promise<Response> {
       createInnerContext(caller?.session ?? null, {
         apiToken: caller?.apiToken ?? null,
         clientAddress: clientAddress(req.headers),
+        callerStillValid: callerStillValid(req),
       }),
     onError({ path, error }) {
       // Procedures' failures are logged once, with their reference, by the error boundary.
@@ -62,6 +68,29 @@ async function handleTrpc(req: Request): Promise<Response> {
     for (const [name, value] of Object.entries(refusalHeaders(outcome.refusal))) res.headers.set(name, value);
   }
   return withEtag(req, res);
+}
+
+/**
+ * The caller checked again, for a stream that outlives this request: an API token must still be
+ * unrevoked and unexpired; a cookie's session must still stand (revocation, user row, session
+ * version), its claims read once. A rate limit or an outage does not end a stream.
+ */
+function callerStillValid(req: Request): () => Promise<boolean> {
+  const bearer = bearerTokenOf(req.headers);
+  if (bearer !== null) {
+    return () =>
+      authenticateApiToken(bearer, clientAddress(req.headers)).then(
+        () => true,
+        (error: unknown) => !(error instanceof ApiTokenRefused) || error.status === 429,
+      );
+  }
+  // Read on first use: only streams ever ask.
+  let claims: ReturnType<typeof getToken> | undefined;
+  return async () => {
+    claims ??= getToken({ req: new NextRequest(req), secret: env.NEXTAUTH_SECRET });
+    const token = await claims;
+    return typeof token === "object" && token !== null && (await currentSessionUser(token)) !== null;
+  };
 }
 
 const handler = guardedRoute(
