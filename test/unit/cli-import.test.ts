@@ -7,7 +7,7 @@ import { main } from "~/cli/main";
 import { MAX_IMPORT_BYTES } from "~/core/imports/types";
 
 /** What `meshbench import` refuses before it sends anything (the upload itself is in e2e/import.spec.ts). */
-const env: NodeJS.ProcessEnv = { MESHBENCH_URL: "http://127.0.0.1:9", MESHBENCH_TOKEN: "mb_test" };
+const env = { ...process.env, MESHBENCH_URL: "http://127.0.0.1:9", MESHBENCH_TOKEN: "mb_test" };
 
 async function refusal(argv: string[]): Promise<CliError> {
   try {
