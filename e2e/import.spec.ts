@@ -24,6 +24,7 @@ test("an admin uploads result files on the Import page: the format is detected, 
   await expect(page.getByTestId("import-done")).toContainText("Imported as fortio JSON (-json)");
   await page.getByTestId("imported-run-link").click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
+  const fortioId = page.url().split("/runs/")[1] ?? "";
   await expect(page.getByTestId("import-provenance")).toContainText("fixed-rate-1000qps.json");
   await expect(page.getByTestId("import-provenance")).toContainText(`by ${E2E_ADMIN.email}`);
   await expect(page.getByTestId("import-latency-data")).toHaveText("full histogram");
@@ -39,6 +40,14 @@ test("an admin uploads result files on the Import page: the format is detected, 
   await expect(page.getByTestId("imported-tag")).toHaveText("imported: k6 · percentiles only");
   await expect(page.getByTestId("percentile-note")).toContainText("Percentiles only");
   await expect(page.getByTestId("percentile-table")).toContainText("p99");
+  const k6Id = page.url().split("/runs/")[1] ?? "";
+
+  // Side by side: the k6 run's percentiles carry no interval, and its difference is not judged.
+  await page.goto(`/compare?runs=${fortioId},${k6Id}&baseline=${fortioId}`);
+  const k6Row = page.locator(`tr[data-run-id="${k6Id}"]`);
+  await expect(k6Row.getByTestId("ci-p99")).toHaveText("no interval: percentiles only");
+  await expect(k6Row.getByTestId("overhead-p99")).toContainText("no interval: percentiles only");
+  await expect(page.locator(`tr[data-run-id="${fortioId}"]`).getByTestId("ci-p99")).toHaveText(/–/);
 
   // A file of no known format: the server's error, and no run.
   await page.goto("/import");
