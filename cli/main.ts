@@ -16,7 +16,8 @@ Usage:
                             [--format text|json|junit|markdown] [--output FILE]
   meshbench runs list [--status S] [--mesh M] [--limit N] [--format text|json] [--output FILE]
   meshbench compare <run id> <run id>... [--baseline <run id>] [--format text|json|markdown] [--output FILE]
-  meshbench export <run id> --format smp-yaml|smp-json|json|csv [--output FILE]
+  meshbench export <run id> --format smp-yaml|smp-json|run|hlog|fortio|bmf|openmetrics|json|csv
+                            [--output FILE]
   meshbench --help | --version
 
 run

@@ -1,5 +1,7 @@
 import { DASHBOARD_GATE, GATE_PERCENTILES, type Gate, type GateResult, judgeGate } from "./gates";
 import { type Histogram, summarize } from "./histogram";
+import type { ImportProvenance } from "./imports/provenance";
+import type { ReportedLatency } from "./imports/types";
 import type { RunInterference } from "./interference";
 import { type BackendKind, MESHES, type MeshProfile } from "./meshes";
 import type { HistBucket } from "./parsers/bpftrace";
@@ -13,6 +15,7 @@ import {
   type DifferenceSide,
   overhead,
   type RunStatistics,
+  reportedStatistics,
   runStatistics,
   seedFromString,
 } from "./stats";
@@ -31,7 +34,9 @@ export interface CompareRepetitionInput {
   count: number;
   errorCount: number;
   errors: Record<string, number>;
-  histogram: Histogram;
+  /** null for an imported result whose file kept percentiles only; then `reported` holds them. */
+  histogram: Histogram | null;
+  reported?: ReportedLatency | null;
   components: ComponentUsage[];
   measuredSeconds: number;
 }
@@ -71,6 +76,8 @@ interface RunIdentity {
 export interface CompareRunInput extends RunIdentity {
   /** What else used the machine while it measured; null where not measured (cluster or older runs). */
   interference?: RunInterference | null;
+  /** Set for a run imported from another tool's file: where it came from and what it lacks. */
+  imported?: ImportProvenance | null;
   repetitions: CompareRepetitionInput[];
   probes: ProbeRowInput[];
 }
@@ -102,8 +109,14 @@ export interface ComparedRun extends Omit<RunStatistics, "sampleCount">, RunIden
   loadGenerator: string;
   requestedQps: number | null;
   repetitions: number;
-  requestCount: number;
-  errorCount: number;
+  /** Where an imported run came from; null for runs measured here. */
+  imported: ImportProvenance | null;
+  /** Imported with percentiles only: no histogram, no interval, no verdict. */
+  percentilesOnly: boolean;
+  /** null when an imported file had no request count (never shown as 0). */
+  requestCount: number | null;
+  /** null when an imported file had no error count. */
+  errorCount: number | null;
   /** failed / (failed + successful); null when nothing was sent */
   errorRate: number | null;
   errorsByKind: Record<string, number>;
@@ -283,20 +296,40 @@ interface ComputedRun {
 /** A run's figures and bootstrap replicates: a pure function of the run (seeded by its id). */
 export type RunStatisticsOf = (input: CompareRunInput, iterations: number) => ReturnType<typeof runStatistics>;
 
-export const statisticsOfRun: RunStatisticsOf = (input, iterations) =>
-  runStatistics(
-    input.repetitions.map((r) => ({ histogram: r.histogram, actualQps: r.actualQps })),
+/** Whether any repetition kept percentiles only (an imported SMP or k6 file). */
+export function isPercentilesOnly(input: Pick<CompareRunInput, "repetitions">): boolean {
+  return input.repetitions.some((r) => r.histogram === null);
+}
+
+export const statisticsOfRun: RunStatisticsOf = (input, iterations) => {
+  if (isPercentilesOnly(input)) {
+    // An import is one repetition; the percentiles of several could not be pooled without a histogram.
+    const first = input.repetitions[0];
+    const reported = first?.reported ?? { percentiles: [], minUs: null, meanUs: null, maxUs: null };
+    const count = input.imported?.countKnown === false ? null : input.repetitions.reduce((a, r) => a + r.count, 0);
+    return reportedStatistics(
+      reported,
+      count,
+      input.repetitions.map((r) => r.actualQps),
+      input.repetitions.length,
+    );
+  }
+  return runStatistics(
+    input.repetitions.map((r) => ({ histogram: r.histogram as Histogram, actualQps: r.actualQps })),
     { seed: seedFromString(input.id), iterations },
   );
+};
 
 function computeRun(input: CompareRunInput, iterations: number, statisticsOf: RunStatisticsOf): ComputedRun {
   const reps = input.repetitions;
   const { stats, replicates } = statisticsOf(input, iterations);
-  const requestCount = reps.reduce((a, r) => a + r.count, 0);
-  const errorCount = reps.reduce((a, r) => a + r.errorCount, 0);
+  const imported = input.imported ?? null;
+  const percentilesOnly = isPercentilesOnly(input);
+  const requestCount = imported?.countKnown === false ? null : reps.reduce((a, r) => a + r.count, 0);
+  const errorCount = imported?.errorsKnown === false ? null : reps.reduce((a, r) => a + r.errorCount, 0);
   const errorsByKind: Record<string, number> = {};
   for (const r of reps) for (const [k, n] of Object.entries(r.errors)) errorsByKind[k] = (errorsByKind[k] ?? 0) + n;
-  const requestedQps = input.spec?.mode === "fixed-rate" ? (input.spec.rate ?? null) : null;
+  const requestedQps = imported ? imported.requestedQps : input.spec?.mode === "fixed-rate" ? (input.spec.rate ?? null) : null;
   const { sampleCount: _sampleCount, ...statFields } = stats;
   return {
     replicates,
@@ -313,11 +346,16 @@ function computeRun(input: CompareRunInput, iterations: number, statisticsOf: Ru
       createdBy: input.createdBy,
       interference: input.interference ?? null,
       spec: input.spec,
-      loadGenerator: loadGeneratorOf(input.backend, input.spec),
+      loadGenerator: loadGeneratorOf(input.backend, input.spec, imported?.tool),
       requestedQps,
+      imported,
+      percentilesOnly,
       requestCount,
       errorCount,
-      errorRate: requestCount + errorCount > 0 ? errorCount / (requestCount + errorCount) : null,
+      errorRate:
+        requestCount !== null && errorCount !== null && requestCount + errorCount > 0
+          ? errorCount / (requestCount + errorCount)
+          : null,
       errorsByKind,
       ...statFields,
       repetitions: reps.length,
@@ -325,16 +363,17 @@ function computeRun(input: CompareRunInput, iterations: number, statisticsOf: Ru
       resources: resourcesOf(reps),
       cpuUsPerRequest: { total: cpuPerRequest(reps, null), proxy: cpuPerRequest(reps, ["proxy"]) },
       perRepetition: reps.map((r) => {
-        const s = summarize(r.histogram);
+        const s = r.histogram ? summarize(r.histogram) : null;
+        const reported = (p: number) => r.reported?.percentiles.find((x) => x.percentile === p)?.valueUs ?? null;
         return {
           iteration: r.iteration,
           requestedQps: r.requestedQps,
           actualQps: r.actualQps,
           count: r.count,
           errorCount: r.errorCount,
-          p50Us: s?.p50Us ?? null,
-          p99Us: s?.p99Us ?? null,
-          p999Us: s?.p999Us ?? null,
+          p50Us: s ? s.p50Us : reported(50),
+          p99Us: s ? s.p99Us : reported(99),
+          p999Us: s ? s.p999Us : reported(99.9),
         };
       }),
     },
@@ -347,6 +386,7 @@ function differenceSide(c: ComputedRun, k: KeyPercentile): DifferenceSide {
     value: c.run.latency[k].value,
     replicates: c.replicates?.percentiles[k] ?? null,
     repetitions: c.replicates?.repetitions ?? 0,
+    percentilesOnly: c.run.percentilesOnly,
   };
 }
 
@@ -360,11 +400,14 @@ function toWarningRun(r: ComparedRun): WarningRun {
     repetitions: r.repetitions,
     achievedQps: r.throughput.value,
     minAchievedQps: rates.length > 0 ? Math.min(...rates) : null,
-    requestCount: r.requestCount,
-    errorCount: r.errorCount,
+    // Unknown counts (an imported file without them) raise no count-based warning; the import warning names them.
+    requestCount: r.percentilesOnly ? 0 : (r.requestCount ?? 0),
+    errorCount: r.errorCount ?? 0,
     errorsByKind: r.errorsByKind,
     tailSamples: r.tailSamples,
     interference: r.interference,
+    imported: r.imported,
+    percentilesOnly: r.percentilesOnly,
   };
 }
 
@@ -470,11 +513,13 @@ export function judgeGates(
       { runUs: a.run.latency[k].value, baselineUs: b.run.latency[k].value },
     );
   });
+  // A run with percentiles only cannot be judged at all: that, not a difference of spec, is the reason.
+  const percentilesOnly = a.run.percentilesOnly || b.run.percentilesOnly;
   return {
     runId: run.id,
     baselineRunId: baseline.id,
     results,
-    differences: specDifferences(toWarningRun(a.run), toWarningRun(b.run)),
+    differences: percentilesOnly ? [] : specDifferences(toWarningRun(a.run), toWarningRun(b.run)),
   };
 }
 

@@ -101,6 +101,8 @@ const NO_INTERVAL_TEXT: Record<Exclude<NoVerdictReason, "few-tail-samples">, str
     "a run measured with one repetition gives the difference no interval (run-to-run variation is unknown); run 3 or more repetitions",
   "no-samples": "a run has no measured request to resample",
   "no-latency": "no latency was recorded to compare",
+  "percentiles-only":
+    "a run was imported with percentiles only (SMP, k6): with no histogram there is no interval of the difference",
 };
 
 /**
@@ -129,6 +131,8 @@ export function judgeGate(
     explanation,
   });
   if (!change) return notEnough("no-latency", NO_INTERVAL_TEXT["no-latency"]);
+  // Before the tail check: a percentiles-only import may not even know its request count.
+  if (change.ciUnavailable === "percentiles-only") return notEnough("percentiles-only", NO_INTERVAL_TEXT["percentiles-only"]);
   const thin = [run, baseline].filter((side) => side.tailSamples < GATE_MIN_TAIL_SAMPLES);
   if (thin.length > 0) {
     const who = thin.map((side) => `${side.tailSamples} in “${side.name}”`).join(" and ");

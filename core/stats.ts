@@ -1,5 +1,6 @@
 import { JsHistogram } from "hdr-histogram-js";
 import { type Histogram, mergeHistograms, percentileSpectrum, type SpectrumPoint, summarize } from "./histogram";
+import type { ReportedLatency } from "./imports/types";
 import type { LatencySummary } from "./result";
 import {
   type Interval,
@@ -416,6 +417,8 @@ export interface DifferenceSide {
   replicates: Float64Array | null;
   /** Repetitions the replicates resampled: the run-to-run units. */
   repetitions: number;
+  /** An imported run with reported percentiles and no histogram: nothing to resample. */
+  percentilesOnly?: boolean;
 }
 
 /** Unbiased variance of the finite replicates; null with fewer than two. */
@@ -467,6 +470,7 @@ export function overhead(run: DifferenceSide, baseline: DifferenceSide): Overhea
     percentCi: null,
     ciUnavailable: reason,
   });
+  if (run.percentilesOnly || baseline.percentilesOnly) return without("percentiles-only");
   if (Math.min(run.repetitions, baseline.repetitions) < MIN_REPETITIONS_FOR_DIFFERENCE) return without("single-repetition");
   const runVariance = replicateVariance(run.replicates);
   const baseVariance = replicateVariance(baseline.replicates);
@@ -485,4 +489,65 @@ export function overhead(run: DifferenceSide, baseline: DifferenceSide): Overhea
           { variance: baseVariance * ((100 * run.value) / baseline.value ** 2) ** 2, units: baseline.repetitions },
         ]);
   return { absoluteUs, percent, absoluteCi, percentCi, ciUnavailable: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs imported with percentiles only
+
+/**
+ * The statistics of a run whose file kept percentiles only (SMP, k6): the percentiles it reported,
+ * exactly, and nothing made up. No interval (there is nothing to resample), no spectrum beyond the
+ * reported points, and a percentile the file did not report is missing (never interpolated).
+ * `requestCount` is null when the file had no count.
+ */
+export function reportedStatistics(
+  reported: ReportedLatency,
+  requestCount: number | null,
+  rates: readonly number[],
+  repetitions: number,
+): { stats: RunStatistics; replicates: null } {
+  const at = (p: number) => reported.percentiles.find((x) => x.percentile === p)?.valueUs ?? null;
+  const total = requestCount ?? 0;
+  const latency = Object.fromEntries(
+    KEY_PERCENTILE_NAMES.map((name) => [name, { value: at(KEY_PERCENTILES[name]), ci: null }]),
+  ) as Record<KeyPercentile, Estimate>;
+  const tails = Object.fromEntries(
+    KEY_PERCENTILE_NAMES.map((name) => [name, requestCount === null ? 0 : tailSamples(KEY_PERCENTILES[name], total)]),
+  ) as Record<KeyPercentile, number>;
+  const finiteRates = rates.filter((q) => Number.isFinite(q));
+  const meanRate = finiteRates.length > 0 ? finiteRates.reduce((a, b) => a + b, 0) / finiteRates.length : null;
+  const p = (n: number) => at(n);
+  const summary: LatencySummary | null = (() => {
+    const values = [reported.minUs, reported.meanUs, reported.maxUs, p(50), p(75), p(90), p(99), p(99.9)];
+    if (values.some((v) => v === null)) return null;
+    const [minUs, meanUs, maxUs, p50Us, p75Us, p90Us, p99Us, p999Us] = values as number[];
+    return { minUs, meanUs, maxUs, p50Us, p75Us, p90Us, p99Us, p999Us } as LatencySummary;
+  })();
+  const spectrum: SpectrumPoint[] = reported.percentiles
+    .filter((x) => x.percentile < 100)
+    .map((x) => ({ percentile: x.percentile, valueUs: x.valueUs, inverseTail: 1 / (1 - x.percentile / 100) }));
+  if (reported.maxUs !== null && requestCount !== null && requestCount > 0)
+    spectrum.push({ percentile: 100, valueUs: reported.maxUs, inverseTail: requestCount });
+  return {
+    stats: {
+      repetitions,
+      sampleCount: total,
+      summary,
+      latency,
+      tailSamples: tails,
+      throughput: { value: meanRate, ci: null },
+      spectrum,
+      percentiles: TABLE_PERCENTILES.map((percentile) => {
+        const tail = requestCount === null ? 0 : tailSamples(percentile, total);
+        const valueUs = at(percentile);
+        return {
+          percentile,
+          valueUs,
+          tailSamples: tail,
+          enoughSamples: valueUs !== null && requestCount !== null && tail >= MIN_TAIL_SAMPLES,
+        };
+      }),
+    },
+    replicates: null,
+  };
 }

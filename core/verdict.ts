@@ -29,9 +29,11 @@ export interface Interval {
  * Why the difference between two runs has no interval:
  * - "single-repetition": a run was measured with fewer than MIN_REPETITIONS_FOR_DIFFERENCE
  *   repetitions, so run-to-run variation is unknown;
- * - "no-samples": a run has no recorded request to resample.
+ * - "no-samples": a run has no recorded request to resample;
+ * - "percentiles-only": a run was imported from a file that kept percentiles only (SMP, k6), so
+ *   there is nothing to resample.
  */
-export type DifferenceUnavailable = "single-repetition" | "no-samples";
+export type DifferenceUnavailable = "single-repetition" | "no-samples" | "percentiles-only";
 
 export interface Overhead {
   /** run − baseline, µs */

@@ -1,5 +1,7 @@
+import type { ImportProvenance } from "./imports/provenance";
 import { interferenceDisparity, type RunInterference, summarizeInterference } from "./interference";
 import type { BackendKind } from "./meshes";
+import { profileFacts } from "./profile-facts";
 import { describeServiceTime } from "./service-time";
 import type { RunSpec } from "./spec";
 import {
@@ -30,11 +32,14 @@ export type WarningCode =
   | "differs-backend"
   | "differs-service-time"
   | "differs-interference"
+  | "differs-measures"
   | "disturbed"
   | "rate-shortfall"
   | "few-samples"
   | "errors"
-  | "single-repetition";
+  | "single-repetition"
+  | "imported"
+  | "percentiles-only";
 
 export interface ComparisonWarning {
   code: WarningCode;
@@ -58,19 +63,24 @@ export interface WarningRun {
   errorsByKind: Record<string, number>;
   tailSamples: Record<KeyPercentile, number>;
   interference?: RunInterference | null;
+  /** Set for an imported run: its load is what the file said, not a spec. */
+  imported?: ImportProvenance | null;
+  percentilesOnly?: boolean;
 }
 
-/** The load generator a run used, as a reader would name it. */
-export function loadGeneratorOf(backend: BackendKind, spec: RunSpec | null): string {
-  const loop = spec?.mode === "max" ? "closed loop" : "open loop";
-  return backend === "KUBERNETES" ? `fortio (${loop})` : `MeshBench built-in (${loop})`;
+/** The load generator a run used, as a reader would name it; an imported run's is the tool that wrote its file. */
+export function loadGeneratorOf(backend: BackendKind, spec: RunSpec | null, importedTool?: string | null): string {
+  if (importedTool) return `${importedTool} (imported)`;
+  if (backend === "KUBERNETES")
+    return spec?.mode === "max" ? "fortio (closed loop)" : "fortio (paced closed loop per connection)";
+  return `MeshBench built-in (${spec?.mode === "max" ? "closed loop" : "open loop"})`;
 }
 
 /** Where a run's latencies are timed from, in a sentence (run page, reports). */
 export function latencyTiming(backend: BackendKind, spec: RunSpec | null): string {
   if (spec?.mode === "max") return "each request timed from its send (closed loop: the next one waits for it).";
   if (backend === "KUBERNETES")
-    return "fortio times each request from its actual send; with -nocatchup it does not burst after a stall, so a stall lowers the achieved rate (flagged) instead of showing in the tail.";
+    return "fortio is closed loop per connection with pacing: each request is timed from its actual send, a slow answer delays that connection's next sends and -nocatchup skips a missed slot, so the latencies are not corrected for coordinated omission: a stall lowers the achieved rate (flagged) instead of showing in the tail.";
   return "timed from the intended send time when every connection was busy as the request fell due (a stall shows in the tail: no coordinated omission); the generator's own lateness is not counted.";
 }
 
@@ -84,6 +94,8 @@ interface Dimension {
   label: string;
   severity: "warning" | "info";
   value: (run: WarningRun) => string;
+  /** An imported run's value, from its file; null when the file does not say (then it is not compared). */
+  importedValue: (imported: ImportProvenance) => string | null;
   why: string;
 }
 
@@ -93,6 +105,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Load",
     severity: "warning",
     value: (r) => describeLoad(r.spec),
+    importedValue: (i) => (i.requestedQps === null ? null : `${i.requestedQps} req/s`),
     why: "latency depends on load, so these percentiles were measured under different conditions.",
   },
   {
@@ -100,6 +113,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Connections",
     severity: "warning",
     value: (r) => `${r.spec?.connections ?? "?"} connections`,
+    importedValue: (i) => (i.connections === null ? null : `${i.connections} connections`),
     why: "the number of connections changes queueing in every hop.",
   },
   {
@@ -107,6 +121,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Response payload",
     severity: "warning",
     value: (r) => `${r.spec?.payloadBytes ?? "?"} B`,
+    importedValue: () => null,
     why: "bigger payloads take longer to copy through every proxy.",
   },
   {
@@ -114,6 +129,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Duration",
     severity: "warning",
     value: (r) => `${r.spec?.durationSeconds ?? "?"} s`,
+    importedValue: (i) => (i.durationSeconds === null ? null : `${Math.round(i.durationSeconds)} s`),
     why: "longer runs see more rare events, so their tails are not directly comparable.",
   },
   {
@@ -121,13 +137,15 @@ const DIMENSIONS: Dimension[] = [
     label: "Warm-up",
     severity: "info",
     value: (r) => `${r.spec?.warmupSeconds ?? "?"} s`,
+    importedValue: () => null,
     why: "a short warm-up can leave cold caches and connection set-up in the measurement.",
   },
   {
     code: "differs-load-generator",
     label: "Load generator",
     severity: "warning",
-    value: (r) => loadGeneratorOf(r.backend, r.spec),
+    value: (r) => loadGeneratorOf(r.backend, r.spec, r.imported?.tool),
+    importedValue: (i) => loadGeneratorOf("LOCAL", null, i.tool),
     why: "load generators time requests differently (the built-in open loop charges a stall to the requests that waited for it; fortio times from the actual send).",
   },
   {
@@ -135,6 +153,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Backend",
     severity: "warning",
     value: (r) => r.backend.toLowerCase(),
+    importedValue: () => null,
     why: "local processes and Kubernetes pods are different environments.",
   },
   {
@@ -143,6 +162,7 @@ const DIMENSIONS: Dimension[] = [
     label: "Added service time",
     severity: "info",
     value: (r) => describeServiceTime(r.spec?.serviceTime),
+    importedValue: () => null,
     why: "the upstream waited longer per response in one run: a slowdown made on purpose, not the mesh's.",
   },
 ];
@@ -155,15 +175,74 @@ function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Spec fields that differ between two runs, by label (e.g. ["Load", "Connections"]). */
+/**
+ * Runs through proxies that do different work (L4 vs L7, mTLS or not): their overheads are not the
+ * price of the same thing. No-proxy runs (the baseline) are the reference, not a difference.
+ */
+function meshMeasuresWarning(runs: readonly WarningRun[]): ComparisonWarning | null {
+  const proxied = runs.filter((r) => r.spec && profileFacts(r.spec.mesh).proxying !== "none");
+  const groups = new Map<string, WarningRun[]>();
+  for (const r of proxied) {
+    const facts = profileFacts(r.spec?.mesh ?? "baseline");
+    const key = `${facts.proxying}, ${facts.mtls === "yes" ? "mTLS" : facts.mtls === "no" ? "no mTLS" : "mutual authentication only"}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  if (groups.size < 2) return null;
+  const parts = [...groups.entries()].map(([what, rs]) => `${what} (${rs.map((r) => quote(r.name)).join(", ")})`);
+  return {
+    code: "differs-measures",
+    severity: "warning",
+    message: `The meshes do different work: ${parts.join(" vs ")}. An L4 proxy does not parse HTTP and a proxy without mTLS does no encryption, so their costs are not the price of the same thing.`,
+    runIds: proxied.map((r) => r.id),
+  };
+}
+
+/** A run's value of a dimension; null when unknown (an imported file that does not say). */
+function dimensionValue(d: Dimension, r: WarningRun): string | null {
+  return r.imported ? d.importedValue(r.imported) : d.value(r);
+}
+
+/** Spec fields that differ between two runs, by label (e.g. ["Load", "Connections"]); unknown values are not compared. */
 export function specDifferences(a: WarningRun, b: WarningRun): string[] {
-  return DIMENSIONS.filter((d) => d.severity === "warning" && d.value(a) !== d.value(b)).map((d) => d.label);
+  return DIMENSIONS.filter((d) => {
+    const va = dimensionValue(d, a);
+    const vb = dimensionValue(d, b);
+    return d.severity === "warning" && va !== null && vb !== null && va !== vb;
+  }).map((d) => d.label);
+}
+
+/** What an imported run's file could not say, as a sentence. */
+function importedUnknowns(r: WarningRun & { imported: ImportProvenance }): string {
+  const unknown = DIMENSIONS.filter((d) => d.importedValue(r.imported) === null).map((d) => d.label.toLowerCase());
+  const i = r.imported;
+  if (!i.countKnown) unknown.push("request count");
+  if (!i.errorsKnown) unknown.push("errors");
+  return unknown.length > 0 ? ` Its file does not say: ${unknown.join(", ")}.` : "";
 }
 
 export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarning[] {
   const out: ComparisonWarning[] = [];
-  const withSpec = runs.filter((r) => r.spec !== null);
+  const withSpec = runs.filter((r) => r.spec !== null || r.imported);
   for (const r of runs) {
+    if (r.imported) {
+      const i = r.imported;
+      out.push({
+        code: "imported",
+        severity: "info",
+        message: `${quote(r.name)} was imported from ${i.tool}${i.toolVersion ? ` ${i.toolVersion}` : ""} (${i.fileName}), uploaded by ${i.uploadedBy ?? "a deleted user"}.${importedUnknowns({ ...r, imported: i })}`,
+        runIds: [r.id],
+      });
+      if (r.percentilesOnly)
+        out.push({
+          code: "percentiles-only",
+          severity: "warning",
+          message:
+            `${quote(r.name)} has percentiles only (its ${i.tool} file kept no histogram): it shows the percentiles the file ` +
+            "reported, with no confidence interval, and no difference involving it can be judged (no interval of the difference, no verdict).",
+          runIds: [r.id],
+        });
+      continue;
+    }
     if (!r.spec) {
       out.push({
         code: "spec-missing",
@@ -177,7 +256,10 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
   if (withSpec.length > 1) {
     for (const d of DIMENSIONS) {
       const groups = new Map<string, WarningRun[]>();
-      for (const r of withSpec) groups.set(d.value(r), [...(groups.get(d.value(r)) ?? []), r]);
+      for (const r of withSpec) {
+        const value = dimensionValue(d, r);
+        if (value !== null) groups.set(value, [...(groups.get(value) ?? []), r]);
+      }
       if (groups.size < 2) continue;
       const parts = [...groups.entries()].map(([value, rs]) => `${value} (${rs.map((r) => quote(r.name)).join(", ")})`);
       out.push({
@@ -189,8 +271,11 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
     }
   }
 
+  const measures = meshMeasuresWarning(withSpec);
+  if (measures) out.push(measures);
+
   for (const r of runs) {
-    const requested = r.spec?.mode === "fixed-rate" ? (r.spec.rate ?? null) : null;
+    const requested = r.imported ? r.imported.requestedQps : r.spec?.mode === "fixed-rate" ? (r.spec.rate ?? null) : null;
     if (requested !== null && r.achievedQps !== null) {
       const worst = r.minAchievedQps ?? r.achievedQps;
       if (worst < requested * (1 - RATE_SHORTFALL_FRACTION)) {
@@ -248,7 +333,7 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
       });
     }
 
-    if (r.repetitions < MIN_REPETITIONS_FOR_DIFFERENCE) {
+    if (r.repetitions < MIN_REPETITIONS_FOR_DIFFERENCE && !r.percentilesOnly) {
       // Alone (a run report) this is a note on the run's own intervals; next to other runs it
       // means no difference involving this run can be judged, which a reader must see first.
       const compared = runs.length > 1;

@@ -28,8 +28,9 @@ function readJson(file) {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
 }
 
-const vitest = readJson("var/test/vitest.json");
-if (vitest) {
+// The main run's, and the container tests' (scripts/test-images.sh).
+for (const vitest of ["var/test/vitest.json", "var/test/vitest-images.json"].map(readJson)) {
+  if (!vitest) continue;
   passed += vitest.numPassedTests ?? 0;
   failed += vitest.numFailedTests ?? 0;
   skipped += (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);

@@ -24,6 +24,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <nav>
           <Link href="/">Runs</Link>
           {mayOperate && <Link href="/runs/new">New run</Link>}
+          {mayOperate && <Link href="/import">Import</Link>}
           <Link href="/compare">Compare</Link>
           <Link href="/reports">Reports</Link>
           <Link href="/probes">Probes</Link>

@@ -54,7 +54,9 @@ function referenceText(counts: PairCounts): string {
 function spreadRow(runs: readonly CompareRunInput[], repetitions: number): Row | null {
   const spreadOf = repetitionSpread(runs);
   if (!spreadOf) return null;
-  const perRepetition = runs.map((r) => r.repetitions.map((x) => fmtUs(summarize(x.histogram)?.p50Us)).join(" · ")).join("; ");
+  const perRepetition = runs
+    .map((r) => r.repetitions.map((x) => fmtUs(x.histogram ? summarize(x.histogram)?.p50Us : undefined)).join(" · "))
+    .join("; ");
   return measuredRow({
     section: SECTION,
     figure: `A/A, ${repetitions} repetitions: spread of the runs' p50 vs what their repetitions predict (SD, % of p50)`,
@@ -73,7 +75,9 @@ function spreadRow(runs: readonly CompareRunInput[], repetitions: number): Row |
 
 /** Each run's merged p50 and p99, so the note shows how far identical runs land apart. */
 function spread(runs: readonly CompareRunInput[], k: AaPercentile): string {
-  const values = runs.map((r) => summarize(mergeHistograms(r.repetitions.map((x) => x.histogram)))?.[`${k}Us`] ?? null);
+  const values = runs.map(
+    (r) => summarize(mergeHistograms(r.repetitions.flatMap((x) => (x.histogram ? [x.histogram] : []))))?.[`${k}Us`] ?? null,
+  );
   return values.map((v) => fmtUs(v)).join(", ");
 }
 

@@ -22,7 +22,11 @@ function mean(values: readonly number[]): number {
 /** Null when there are fewer than two runs or fewer than two repetitions per run. */
 export function repetitionSpread(runs: readonly CompareRunInput[]): RepetitionSpread | null {
   const perRun = runs
-    .map((r) => r.repetitions.map((x) => summarize(x.histogram)?.p50Us).filter((v): v is number => v !== undefined))
+    .map((r) =>
+      r.repetitions
+        .map((x) => (x.histogram ? summarize(x.histogram)?.p50Us : undefined))
+        .filter((v): v is number => v !== undefined),
+    )
     .filter((values) => values.length >= 2);
   if (perRun.length < 2) return null;
   const means = perRun.map(mean);

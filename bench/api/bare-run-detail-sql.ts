@@ -7,13 +7,13 @@
 export const RUN_ROW_SQL = `
       SELECT r."id", r."name", r."backend", r."mesh", r."spec", r."status", r."progress", r."phase", r."error",
              r."cancelRequestedAt", r."createdAt", r."startedAt", r."finishedAt", r."actualQps", r."requestCount",
-             r."errorCount", r."statistics", r."interference", u."name" AS "createdByName", u."email" AS "createdByEmail"
+             r."errorCount", r."statistics", r."interference", r."importProvenance", u."name" AS "createdByName", u."email" AS "createdByEmail"
       FROM "BenchmarkRun" r LEFT JOIN "User" u ON u."id" = r."createdById"
       WHERE r."id" = $1`;
 
 export const RESULT_ROWS_SQL = `
       SELECT x."iteration", x."requestedQps", x."actualQps", x."count", x."errors", x."errorCount",
-             CASE WHEN r."statistics" IS NULL THEN x."histogram" END AS "histogram", x."perSecond",
+             CASE WHEN r."statistics" IS NULL THEN x."histogram" END AS "histogram", x."reportedLatency", x."perSecond",
              x."measuredSeconds", x."components"
       FROM "RunResult" x JOIN "BenchmarkRun" r ON r."id" = x."runId"
       WHERE x."runId" = $1 ORDER BY x."iteration"`;

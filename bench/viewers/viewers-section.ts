@@ -48,7 +48,7 @@ interface Measured {
 
 /** What the compare page would read as the run's p50 and p99 (all repetitions merged). */
 function runFigures(run: Awaited<ReturnType<typeof executeLocalRun>>): Measured {
-  const s = summarize(mergeHistograms(run.repetitions.map((r) => r.histogram)));
+  const s = summarize(mergeHistograms(run.repetitions.flatMap((r) => (r.histogram ? [r.histogram] : []))));
   if (!s) throw new Error(`run ${run.name} measured no responses`);
   return { p50Us: s.p50Us, p99Us: s.p99Us };
 }

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { ReportsPanel } from "~/components/reports/reports-panel";
+import { ImportedTag } from "~/components/runs/import-provenance";
 import type { BestMetric, ComparedRun, Comparison } from "~/core/compare";
 import {
   cannotJudgeExplanation,
@@ -88,15 +89,18 @@ function SummaryTable({ comparison }: { comparison: Comparison }) {
               <span className="swatch" style={{ background: runColor(i) }} />
               <Link href={`/runs/${r.id}`}>{r.name}</Link>{" "}
               {r.id === c.baselineId && <span className="badge baseline">baseline</span>}
+              <ImportedTag imported={r.imported} />
               <span className="ci muted small">{r.meshLabel}</span>
             </td>
             {KEY_PERCENTILE_NAMES.map((k) => {
-              const thin = r.tailSamples[k] < MIN_TAIL_SAMPLES;
+              const thin = !r.percentilesOnly && r.tailSamples[k] < MIN_TAIL_SAMPLES;
               return (
                 <td key={k} className={cls(c, k, r.id, thin ? " thin" : "")} data-testid={`value-${k}`}>
                   {formatLatencyUs(r.latency[k].value)}
                   {thin && <span title={`fewer than ${MIN_TAIL_SAMPLES} requests above it`}> †</span>}
-                  <span className="ci">{formatLatencyCi(r.latency[k].ci)}</span>
+                  <span className="ci" data-testid={`ci-${k}`}>
+                    {r.percentilesOnly ? cannotJudgeShort("percentiles-only") : formatLatencyCi(r.latency[k].ci)}
+                  </span>
                 </td>
               );
             })}
@@ -106,8 +110,8 @@ function SummaryTable({ comparison }: { comparison: Comparison }) {
                 {r.requestedQps === null ? "max" : `of ${r.requestedQps}`}
                 {r.throughput.ci ? ` · ${formatRateCi(r.throughput.ci)}` : ""}
               </span>
-              <span className={`ci${r.errorCount > 0 ? " verdict-regressed" : ""}`}>
-                {formatCount(r.errorCount)} error{r.errorCount === 1 ? "" : "s"}
+              <span className={`ci${(r.errorCount ?? 0) > 0 ? " verdict-regressed" : ""}`}>
+                {r.errorCount === null ? "errors unknown" : `${formatCount(r.errorCount)} error${r.errorCount === 1 ? "" : "s"}`}
                 {r.errorRate && r.errorRate > 0 ? ` (${(r.errorRate * 100).toFixed(2)}%)` : ""}
               </span>
             </td>

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LatencySpectrumChart } from "~/components/charts/latency-spectrum-chart";
 import { ThroughputChart } from "~/components/charts/throughput-chart";
+import { ManifestDryRun } from "~/components/cluster/manifest-dry-run";
 import { RunBaselineControl } from "~/components/compare/run-baseline";
 import { useFallbackPolling, useLive } from "~/components/live/live-provider";
 import { KernelSection } from "~/components/probes/kernel-section";
@@ -12,7 +13,9 @@ import { ACTIVE_STATUSES } from "~/core/run-status";
 import { describeServiceTime } from "~/core/service-time";
 import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
+import { ImportedTag, ImportProvenancePanel } from "./import-provenance";
 import { InterferencePanel } from "./interference-panel";
+import { ProfileFactsPanel } from "./profile-facts-panel";
 import { RunExportsMenu } from "./run-exports-menu";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ProgressBar, StatusBadge } from "./status-badge";
@@ -73,12 +76,21 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
   const active = ACTIVE_STATUSES.includes(run.status);
   const liveMetrics = <RunLiveMetrics runId={run.id} active={active} cluster={run.backend === "KUBERNETES"} />;
   const totalErrors = run.errorCount;
+  const reported = run.reportedLatency;
+  const reportedAt = (p: number) => reported?.percentiles.find((x) => x.percentile === p)?.valueUs ?? null;
+  const percentileRows: { key: string; label: string; value: number | null | undefined }[] = reported
+    ? [
+        ...reported.percentiles.map((p) => ({ key: `p${p.percentile}`, label: `p${p.percentile}`, value: p.valueUs })),
+        { key: "max", label: "max", value: reported.maxUs },
+      ]
+    : PERCENTILE_ROWS.map(([key, label]) => ({ key, label, value: run.summary?.[key] }));
 
   return (
     <>
       <div className="toolbar">
         <h1 style={{ margin: 0 }}>{run.name}</h1>
         <StatusBadge status={run.status} />
+        <ImportedTag imported={run.imported} />
         {active && <ProgressBar percent={run.progress} />}
         {active && (
           <span className="muted mono" data-testid="run-progress">
@@ -112,12 +124,19 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         </div>
       )}
 
+      {run.imported && <ImportProvenancePanel imported={run.imported} />}
+
       <div className="panel">
         <div className="stats">
-          <Stat label="p50" value={formatLatencyUs(run.summary?.p50Us)} testId="stat-p50" />
-          <Stat label="p99" value={formatLatencyUs(run.summary?.p99Us)} testId="stat-p99" />
+          <Stat label="p50" value={formatLatencyUs(reported ? reportedAt(50) : run.summary?.p50Us)} testId="stat-p50" />
+          <Stat label="p99" value={formatLatencyUs(reported ? reportedAt(99) : run.summary?.p99Us)} testId="stat-p99" />
           <Stat label="Throughput" value={formatRate(run.actualQps)} testId="stat-throughput" />
-          <Stat label="Target" value={run.spec?.mode === "max" ? "max" : formatRate(run.spec?.rate)} />
+          <Stat
+            label="Target"
+            value={
+              run.imported ? formatRate(run.imported.requestedQps) : run.spec?.mode === "max" ? "max" : formatRate(run.spec?.rate)
+            }
+          />
           <Stat label="Requests" value={formatCount(run.requestCount)} />
           <Stat label="Errors" value={formatCount(totalErrors)} />
         </div>
@@ -135,21 +154,33 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
           <h2>Percentiles</h2>
           <table className="data" data-testid="percentile-table">
             <tbody>
-              {PERCENTILE_ROWS.map(([key, label]) => (
-                <tr key={key}>
-                  <td>{label}</td>
-                  <td className="num">{formatLatencyUs(run.summary?.[key])}</td>
-                </tr>
-              ))}
+              {percentileRows.map((row) => {
+                const width = run.percentileResolutionUs?.[row.key as keyof NonNullable<typeof run.percentileResolutionUs>];
+                return (
+                  <tr key={row.key}>
+                    <td>{row.label}</td>
+                    <td className="num">{formatLatencyUs(row.value)}</td>
+                    {run.percentileResolutionUs && (
+                      <td className="num muted" title="width of fortio's histogram bucket: the figure's resolution">
+                        {width === undefined || width === null ? "" : `± ${formatLatencyUs(width)}`}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
-          <p className="muted" style={{ fontSize: 12 }}>
-            Merged over {run.iterations.length || MISSING} repetition(s); {latencyTiming(run.backend, run.spec)}
+          <p className="muted" style={{ fontSize: 12 }} data-testid="percentile-note">
+            {reported
+              ? `Percentiles only, as ${run.imported?.tool ?? "the file"} reported them: no histogram, so no interval, and a percentile it did not report is missing.`
+              : run.imported
+                ? `From the imported histogram; timed as ${run.imported.tool} timed it.`
+                : `Merged over ${run.iterations.length || MISSING} repetition(s); ${latencyTiming(run.backend, run.spec)}`}
           </p>
         </div>
       </div>
 
-      {!active && liveMetrics}
+      {!active && !run.imported && liveMetrics}
 
       <div className="panel">
         <h2>Throughput per second</h2>
@@ -191,9 +222,11 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
                   <td className="num">{formatLatencyUs(it.summary?.p99Us)}</td>
                   <td className="num">{formatLatencyUs(it.summary?.p999Us)}</td>
                   <td className="mono">
-                    {Object.entries(it.errors)
-                      .map(([k, v]) => `${k}: ${v}`)
-                      .join(", ") || "none"}
+                    {it.errors === null
+                      ? "unknown"
+                      : Object.entries(it.errors)
+                          .map(([k, v]) => `${k}: ${v}`)
+                          .join(", ") || "none"}
                   </td>
                   <td className="mono" style={{ whiteSpace: "normal" }}>
                     {it.components
@@ -210,6 +243,8 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         </div>
       )}
 
+      {run.spec && <ProfileFactsPanel mesh={run.spec.mesh} backend={run.backend} spec={run.spec} />}
+
       <InterferencePanel interference={run.interference} />
 
       <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} canOperate={canOperate} />
@@ -223,7 +258,11 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
             <dt>mesh profile</dt>
             <dd>{run.mesh}</dd>
             <dt>load</dt>
-            <dd>{run.spec.mode === "max" ? "max throughput (closed loop)" : `${run.spec.rate} req/s (open loop)`}</dd>
+            <dd>
+              {run.spec.mode === "max"
+                ? "max throughput (closed loop)"
+                : `${run.spec.rate} req/s (${run.backend === "KUBERNETES" ? "fortio: paced, closed loop per connection" : "open loop"})`}
+            </dd>
             <dt>connections</dt>
             <dd>{run.spec.connections}</dd>
             <dt>duration</dt>
@@ -248,6 +287,7 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         ) : (
           <div className="form-error">This run&apos;s stored spec is not valid any more.</div>
         )}
+        {run.backend === "KUBERNETES" && run.spec && <ManifestDryRun input={{ runId: run.id }} />}
       </div>
     </>
   );

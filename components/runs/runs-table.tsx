@@ -12,6 +12,7 @@ import { formatDate, formatLatencyUs, formatRate, MISSING } from "~/core/format/
 import { MESH_PROFILES, type MeshProfile } from "~/core/meshes";
 import { ACTIVE_STATUSES, RUN_STATUSES, type RunStatus } from "~/core/run-status";
 import { useTRPC } from "~/trpc/react";
+import { ImportedTag } from "./import-provenance";
 import { ProgressBar, StatusBadge } from "./status-badge";
 
 const STATUSES = RUN_STATUSES;
@@ -109,7 +110,7 @@ export function RunsTable() {
                   />
                 </td>
                 <td>
-                  <Link href={`/runs/${run.id}`}>{run.name}</Link>
+                  <Link href={`/runs/${run.id}`}>{run.name}</Link> <ImportedTag imported={run.imported} />
                 </td>
                 <td>
                   {run.mesh}

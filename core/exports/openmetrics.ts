@@ -107,8 +107,10 @@ export function runsOpenMetrics(runs: readonly ComparedRun[]): string {
     const s = run.summary;
     if (s) {
       for (const { q, key } of QUANTILES) sample("meshbench_run_latency_seconds", { quantile: q }, s[key] / 1e6);
-      sample("meshbench_run_latency_seconds", {}, (s.meanUs * run.requestCount) / 1e6, "_sum");
-      sample("meshbench_run_latency_seconds", {}, run.requestCount, "_count");
+      if (run.requestCount !== null) {
+        sample("meshbench_run_latency_seconds", {}, (s.meanUs * run.requestCount) / 1e6, "_sum");
+        sample("meshbench_run_latency_seconds", {}, run.requestCount, "_count");
+      }
     }
     for (const [k, percentile] of [
       ["p50", "50"],
@@ -120,7 +122,8 @@ export function runsOpenMetrics(runs: readonly ComparedRun[]): string {
       sample("meshbench_run_latency_ci_seconds", { percentile, bound: "lower" }, ci.lo / 1e6);
       sample("meshbench_run_latency_ci_seconds", { percentile, bound: "upper" }, ci.hi / 1e6);
     }
-    sample("meshbench_run_requests", {}, run.requestCount);
+    // An imported file without counts: unknown, so no sample (never 0).
+    if (run.requestCount !== null) sample("meshbench_run_requests", {}, run.requestCount);
     for (const [kind, n] of Object.entries(run.errorsByKind)) sample("meshbench_run_errors", { kind }, n);
     if (run.throughput.value !== null) {
       sample("meshbench_run_throughput", {}, run.throughput.value);

@@ -7,6 +7,12 @@ import { runSpecSchema } from "../spec";
 import { CONFIDENCE } from "../stats";
 import type { RunExportInput } from "./run-input";
 
+/** The run JSON has no way to say "unknown" for a count: a caller refuses such a run (an import) first. */
+function known(value: number | null, what: string): number {
+  if (value === null) throw new RangeError(`the run's ${what} is unknown: it cannot be written as MeshBench run JSON`);
+  return value;
+}
+
 /**
  * MeshBench's own export of one run: everything needed to recompute any figure later (every
  * repetition's full HDR histogram, its window and per-second completions, CPU and memory per
@@ -148,8 +154,8 @@ export function runExportJson(input: RunExportInput, meta: { exportedAt: Date; s
     },
     summary: {
       repetitions: run.repetitions,
-      requestCount: run.requestCount,
-      errorCount: run.errorCount,
+      requestCount: known(run.requestCount, "request count"),
+      errorCount: known(run.errorCount, "error count"),
       errorRate: run.errorRate,
       errorsByKind: run.errorsByKind,
       latency: run.summary,

@@ -61,6 +61,8 @@ export function cannotJudgeText(reason: NoVerdictReason): string {
       return "the difference cannot be judged from one repetition";
     case "no-samples":
       return "the difference cannot be judged: a run has no measured request";
+    case "percentiles-only":
+      return "the difference cannot be judged: a run was imported with percentiles only (no histogram to give an interval)";
     case "no-latency":
       return "no latency to compare";
     case "few-tail-samples":
@@ -80,6 +82,8 @@ export function cannotJudgeShort(reason: NoVerdictReason): string {
       return "no interval: one repetition";
     case "no-samples":
       return "no interval: no requests";
+    case "percentiles-only":
+      return "no interval: percentiles only";
     case "no-latency":
       return "no latency";
     case "few-tail-samples":
@@ -120,6 +124,8 @@ export function verdictLabel(verdict: string | null, reason: NoVerdictReason | n
     case "not comparable":
       return "not comparable";
     default:
-      return reason === "single-repetition" ? "cannot judge: one repetition" : "not enough data";
+      if (reason === "single-repetition") return "cannot judge: one repetition";
+      if (reason === "percentiles-only") return "not enough data: percentiles only";
+      return "not enough data";
   }
 }

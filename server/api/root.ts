@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account";
 import { auditRouter } from "./routers/audit";
 import { clusterRouter } from "./routers/cluster";
 import { compareRouter } from "./routers/compare";
+import { importsRouter } from "./routers/imports";
 import { liveRouter } from "./routers/live";
 import { metricsRouter } from "./routers/metrics";
 import { probesRouter } from "./routers/probes";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   probes: probesRouter,
   cluster: clusterRouter,
   account: accountRouter,
+  imports: importsRouter,
   live: liveRouter,
   tokens: tokensRouter,
   users: usersRouter,

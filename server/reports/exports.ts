@@ -42,10 +42,20 @@ export function appUrl(path: string): string {
   return new URL(path, new URL(env.NEXTAUTH_URL).origin).toString();
 }
 
-async function runExportInput(runId: string): Promise<RunExportInput> {
+async function runExportInput(runId: string, format: (typeof SINGLE_RUN_FORMATS)[number]): Promise<RunExportInput> {
   const run = (await loadComparison([runId])).runs[0];
   if (!run) throw new ComparisonError("NOT_FOUND", `No run with id ${runId}.`);
   const [repetitions, environment] = await Promise.all([findRunExportRepetitions(runId), findRunEnvironment(runId)]);
+  if (!repetitions)
+    throw new ComparisonError(
+      "NO_DATA",
+      `“${run.name}” was imported with percentiles only: it has no histogram to export as ${format}. Its percentiles are in the comparison formats (json, csv, bmf, openmetrics).`,
+    );
+  if (format === "run" && (run.requestCount === null || run.errorCount === null))
+    throw new ComparisonError(
+      "NO_DATA",
+      `“${run.name}” was imported from a file without request or error counts: the MeshBench run JSON needs both. Export it as hlog or fortio.`,
+    );
   return { run, repetitions, environment };
 }
 
@@ -77,7 +87,7 @@ export async function buildExport(
   const [runId] = runIds;
   if (runIds.length !== 1 || runId === undefined)
     throw new ExportRequestError(`format=${format} exports one run: give one id in ?runs=.`);
-  const input = await runExportInput(runId);
+  const input = await runExportInput(runId, format);
   const stem = slugify(input.run.name, "run");
   switch (format) {
     case "run":

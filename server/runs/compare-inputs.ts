@@ -4,10 +4,12 @@ import { histogramFromBytes } from "~/server/db/histogram-bytes";
 import {
   componentsColumn,
   errorsColumn,
+  importProvenanceColumn,
   interferenceColumn,
   parseSpec,
   probeHistogramsColumn,
   probeSummaryColumn,
+  reportedLatencyColumn,
 } from "./json-columns";
 
 /**
@@ -28,6 +30,7 @@ export async function findCompareInputs(ids: readonly string[]): Promise<Map<str
       finishedAt: true,
       spec: true,
       interference: true,
+      importProvenance: true,
       createdBy: { select: { email: true, name: true } },
       results: {
         orderBy: { iteration: "asc" },
@@ -39,6 +42,7 @@ export async function findCompareInputs(ids: readonly string[]): Promise<Map<str
           errorCount: true,
           errors: true,
           histogram: true,
+          reportedLatency: true,
           components: true,
           measuredSeconds: true,
         },
@@ -64,6 +68,7 @@ export async function findCompareInputs(ids: readonly string[]): Promise<Map<str
         createdBy: run.createdBy?.name ?? run.createdBy?.email ?? null,
         spec: parseSpec(run.spec),
         interference: interferenceColumn.parse(run.interference),
+        imported: importProvenanceColumn.parse(run.importProvenance),
         repetitions: run.results.map((r) => ({
           iteration: r.iteration,
           requestedQps: r.requestedQps,
@@ -71,7 +76,8 @@ export async function findCompareInputs(ids: readonly string[]): Promise<Map<str
           count: r.count,
           errorCount: r.errorCount,
           errors: errorsColumn.parse(r.errors),
-          histogram: histogramFromBytes(r.histogram),
+          histogram: r.histogram ? histogramFromBytes(r.histogram) : null,
+          reported: reportedLatencyColumn.parse(r.reportedLatency),
           components: componentsColumn.parse(r.components),
           measuredSeconds: r.measuredSeconds,
         })),

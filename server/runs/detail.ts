@@ -1,7 +1,16 @@
+import { fortioResolutionSeconds, percentileResolutionsUs } from "~/core/fortio-precision";
 import { db } from "~/server/db/client";
 import type { Backend, RunStatus } from "~/server/db/generated/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
-import { componentsColumn, errorsColumn, interferenceColumn, parseSpec, perSecondColumn } from "./json-columns";
+import {
+  componentsColumn,
+  errorsColumn,
+  importProvenanceColumn,
+  interferenceColumn,
+  parseSpec,
+  perSecondColumn,
+  reportedLatencyColumn,
+} from "./json-columns";
 import { computeRunStatistics, type RunStatistics, statisticsColumn, statisticsCover } from "./statistics";
 
 /** The columns of a run the run page shows, with its creator's name (what the SQL below selects). */
@@ -26,6 +35,8 @@ export interface RunDetailRow {
   statistics: unknown;
   /** BenchmarkRun.interference, unparsed (json-columns.ts). */
   interference: unknown;
+  /** BenchmarkRun.importProvenance, unparsed (json-columns.ts). */
+  importProvenance: unknown;
   createdBy: { name: string | null; email: string } | null;
 }
 
@@ -36,7 +47,9 @@ export interface RunDetailResultRow {
   count: number;
   errors: unknown;
   errorCount: number;
-  histogram: Uint8Array;
+  /** null for an imported result that kept percentiles only (reportedLatency holds them). */
+  histogram: Uint8Array | null;
+  reportedLatency: unknown;
   perSecond: unknown;
   measuredSeconds: number;
   components: unknown;
@@ -48,6 +61,11 @@ type RunDetailResultFields = Omit<RunDetailResultRow, "histogram">;
 /** A result row whose histogram was left unread because the run has stored statistics. */
 type RunDetailResultRead = RunDetailResultFields & { histogram: Uint8Array | null };
 
+/** The row of a result imported with percentiles only: it never had a histogram to read. */
+function isPercentilesOnlyRow(r: RunDetailResultRead): boolean {
+  return r.histogram === null && r.reportedLatency !== null;
+}
+
 /**
  * The run and its results in two plain statements, run concurrently: the run page asks every
  * second while a run is live, and Prisma's findUnique with the same includes costs several times
@@ -58,13 +76,13 @@ async function loadRunDetailRows(id: string): Promise<{ run: RunDetailRow; resul
     db.$queryRaw<(Omit<RunDetailRow, "createdBy"> & { createdByName: string | null; createdByEmail: string | null })[]>`
       SELECT r."id", r."name", r."backend", r."mesh", r."spec", r."status", r."progress", r."phase", r."error",
              r."cancelRequestedAt", r."createdAt", r."startedAt", r."finishedAt", r."actualQps", r."requestCount",
-             r."errorCount", r."statistics", r."interference", u."name" AS "createdByName", u."email" AS "createdByEmail"
+             r."errorCount", r."statistics", r."interference", r."importProvenance", u."name" AS "createdByName", u."email" AS "createdByEmail"
       FROM "BenchmarkRun" r LEFT JOIN "User" u ON u."id" = r."createdById"
       WHERE r."id" = ${id}`,
     // The histograms are the bulk of the rows: left unread when the run has statistics stored.
     db.$queryRaw<RunDetailResultRead[]>`
       SELECT x."iteration", x."requestedQps", x."actualQps", x."count", x."errors", x."errorCount",
-             CASE WHEN r."statistics" IS NULL THEN x."histogram" END AS "histogram", x."perSecond",
+             CASE WHEN r."statistics" IS NULL THEN x."histogram" END AS "histogram", x."reportedLatency", x."perSecond",
              x."measuredSeconds", x."components"
       FROM "RunResult" x JOIN "BenchmarkRun" r ON r."id" = x."runId"
       WHERE x."runId" = ${id} ORDER BY x."iteration"`,
@@ -78,16 +96,16 @@ async function loadRunDetailRows(id: string): Promise<{ run: RunDetailRow; resul
 /** The results with their histograms, for a run whose stored statistics cannot be used. */
 function loadResultRowsWithHistograms(id: string): Promise<RunDetailResultRow[]> {
   return db.$queryRaw<RunDetailResultRow[]>`
-    SELECT "iteration", "requestedQps", "actualQps", "count", "errors", "errorCount", "histogram", "perSecond",
-           "measuredSeconds", "components"
+    SELECT "iteration", "requestedQps", "actualQps", "count", "errors", "errorCount", "histogram", "reportedLatency",
+           "perSecond", "measuredSeconds", "components"
     FROM "RunResult" WHERE "runId" = ${id} ORDER BY "iteration"`;
 }
 
 function withHistograms(results: readonly RunDetailResultRead[]): RunDetailResultRow[] | null {
   const read: RunDetailResultRow[] = [];
   for (const r of results) {
-    if (r.histogram === null) return null;
-    read.push({ ...r, histogram: r.histogram });
+    if (r.histogram === null && !isPercentilesOnlyRow(r)) return null;
+    read.push(r);
   }
   return read;
 }
@@ -116,13 +134,19 @@ export async function runDetail(id: string) {
 
 /** Pure: the run page's view of a run's rows (exported so a test can feed it Prisma's own reading). */
 export function toRunDetail(run: RunDetailRow, results: readonly RunDetailResultRow[]) {
-  const repetitions = results.map((r) => ({ iteration: r.iteration, histogram: histogramFromBytes(r.histogram) }));
+  const repetitions = results.flatMap((r) =>
+    r.histogram ? [{ iteration: r.iteration, histogram: histogramFromBytes(r.histogram) }] : [],
+  );
   return runDetailView(run, results, computeRunStatistics(repetitions));
 }
 
 /** Pure: the run page's view of a run's rows and the statistics of its repetitions. */
 function runDetailView(run: RunDetailRow, results: readonly RunDetailResultFields[], statistics: RunStatistics) {
+  const imported = importProvenanceColumn.parse(run.importProvenance);
   const iterationSummaries = new Map(statistics.iterations.map((s) => [s.iteration, s.summary]));
+  const spec = parseSpec(run.spec);
+  // fortio's bucket widths bound what its percentiles can tell apart (cluster runs only).
+  const resolution = run.backend === "KUBERNETES" && spec ? fortioResolutionSeconds(spec) : null;
   return {
     id: run.id,
     name: run.name,
@@ -139,18 +163,23 @@ function runDetailView(run: RunDetailRow, results: readonly RunDetailResultField
     createdBy: run.createdBy?.name ?? run.createdBy?.email ?? null,
     spec: parseSpec(run.spec),
     summary: statistics.summary,
+    percentileResolutionUs: resolution === null ? null : percentileResolutionsUs(statistics.summary, resolution),
     spectrum: statistics.spectrum,
     actualQps: run.actualQps,
     requestCount: run.requestCount,
     errorCount: run.errorCount,
     interference: interferenceColumn.parse(run.interference),
+    imported,
+    /** What an import that kept percentiles only reported (its first and only repetition); null otherwise. */
+    reportedLatency: results.map((r) => reportedLatencyColumn.parse(r.reportedLatency)).find((l) => l !== null) ?? null,
     iterations: results.map((r) => ({
       iteration: r.iteration,
       requestedQps: r.requestedQps,
       actualQps: r.actualQps,
-      count: r.count,
-      errors: errorsColumn.parse(r.errors),
-      errorCount: r.errorCount,
+      // An imported file without counts stored 0 in the required columns: they are unknown, not 0.
+      count: imported?.countKnown === false ? null : r.count,
+      errors: imported?.errorsKnown === false ? null : errorsColumn.parse(r.errors),
+      errorCount: imported?.errorsKnown === false ? null : r.errorCount,
       summary: iterationSummaries.get(r.iteration) ?? null,
       perSecond: perSecondColumn.parse(r.perSecond),
       measuredSeconds: r.measuredSeconds,

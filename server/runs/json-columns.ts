@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { ProbeHistogramInput } from "~/core/compare";
+import { type ImportProvenance, importProvenanceSchema } from "~/core/imports/provenance";
+import type { ReportedLatency } from "~/core/imports/types";
 import type { RunInterference } from "~/core/interference";
 import type { ComponentUsage } from "~/core/result";
 import { type RunEnvironment, runEnvironmentSchema } from "~/core/run-environment";
@@ -77,6 +79,20 @@ export const interferenceColumn = z
   })
   .nullable()
   .catch(null) satisfies z.ZodType<RunInterference | null>;
+
+/** BenchmarkRun.importProvenance: where an imported run came from; null for runs measured here (or unreadable). */
+export const importProvenanceColumn = importProvenanceSchema.nullable().catch(null) satisfies z.ZodType<ImportProvenance | null>;
+
+/** RunResult.reportedLatency: the percentiles an imported file reported, when it kept no histogram. */
+export const reportedLatencyColumn = z
+  .object({
+    percentiles: z.array(z.object({ percentile: z.number(), valueUs: z.number() })),
+    minUs: z.number().nullable(),
+    meanUs: z.number().nullable(),
+    maxUs: z.number().nullable(),
+  })
+  .nullable()
+  .catch(null) satisfies z.ZodType<ReportedLatency | null>;
 
 /** BenchmarkRun.environment: where the run ran; null if absent or unreadable. */
 export const environmentColumn = runEnvironmentSchema.nullable().catch(null) satisfies z.ZodType<RunEnvironment | null>;

@@ -58,7 +58,10 @@ export async function runSummary(runId: string) {
     where: { runId },
     select: { iteration: true, histogram: true, actualQps: true, count: true, errorCount: true },
   });
-  const repetitions = results.map((r) => ({ iteration: r.iteration, histogram: histogramFromBytes(r.histogram) }));
+  // A result without a histogram is an import that kept percentiles only: it has no histogram to pool.
+  const repetitions = results.flatMap((r) =>
+    r.histogram ? [{ iteration: r.iteration, histogram: histogramFromBytes(r.histogram) }] : [],
+  );
   const merged = repetitions.length > 0 ? mergeHistograms(repetitions.map((r) => r.histogram)) : undefined;
   const statistics = computeRunStatistics(repetitions, merged);
   await storeRunStatistics(runId, statistics);

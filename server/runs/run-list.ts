@@ -1,6 +1,7 @@
 import { COMPARABLE_STATUS } from "~/core/run-status";
 import { db, Prisma } from "~/server/db/client";
 import type { Backend, RunStatus } from "~/server/db/generated/enums";
+import { importProvenanceColumn } from "./json-columns";
 
 /** A row of the runs list: no spec blobs, no histograms. Column names as Prisma's model has them. */
 interface RunListRow {
@@ -20,6 +21,8 @@ interface RunListRow {
   actualQps: number | null;
   errorCount: number | null;
   requestCount: number | null;
+  /** BenchmarkRun.importProvenance, unparsed: set on imported runs (json-columns.ts). */
+  importProvenance: unknown;
 }
 
 /**
@@ -29,24 +32,20 @@ interface RunListRow {
  * `(createdAt = c AND id <= i) OR createdAt < c`, which scans from the newest run down. Raw SQL
  * also skips Prisma's per-query overhead, which here is many times the SQL itself.
  */
-export function listRunRows(options: {
-  cursor?: string | null;
-  take: number;
-  status?: RunStatus;
-  mesh?: string;
-}): Promise<RunListRow[]> {
+export async function listRunRows(options: { cursor?: string | null; take: number; status?: RunStatus; mesh?: string }) {
   const after = options.cursor
     ? Prisma.sql`AND ("createdAt", "id") < (SELECT "createdAt", "id" FROM "BenchmarkRun" WHERE "id" = ${options.cursor})`
     : Prisma.empty;
   const status = options.status ? Prisma.sql`AND "status" = ${options.status}::"RunStatus"` : Prisma.empty;
   const mesh = options.mesh ? Prisma.sql`AND "mesh" = ${options.mesh}` : Prisma.empty;
-  return db.$queryRaw<RunListRow[]>`
+  const rows = await db.$queryRaw<RunListRow[]>`
     SELECT "id", "name", "backend", "mesh", "status", "progress", "phase", "error", "createdAt", "startedAt", "finishedAt",
-           "p50Us", "p99Us", "actualQps", "errorCount", "requestCount"
+           "p50Us", "p99Us", "actualQps", "errorCount", "requestCount", "importProvenance"
     FROM "BenchmarkRun"
     WHERE TRUE ${after} ${status} ${mesh}
     ORDER BY "createdAt" DESC, "id" DESC
     LIMIT ${options.take}`;
+  return rows.map(({ importProvenance, ...row }) => ({ ...row, imported: importProvenanceColumn.parse(importProvenance) }));
 }
 
 /** Runs a comparison accepts, newest first, optionally by a case-insensitive name search and a mesh. */
@@ -70,6 +69,7 @@ export function listComparableRuns(options: { cursor?: string | null; take: numb
       p99Us: true,
       actualQps: true,
       isProfileBaseline: true,
+      importProvenance: true,
     },
   });
 }

@@ -10,6 +10,7 @@
  * - baselines.ts: profile baselines.
  * - environment.ts: where a run ran (target, cluster version, nodes), written once it is prepared.
  * - results.ts, probe-results.ts: the worker's result writes and the run's summary.
+ * - imported-runs.ts: a run imported from another tool's result file, written in one transaction.
  */
 
 export { COMPARABLE_STATUS, FINISHED_STATUSES, isComparableStatus, isFinished } from "~/core/run-status";
@@ -25,6 +26,7 @@ export { findCompareInputs } from "./compare-inputs";
 export { type RunDetail, runDetail } from "./detail";
 export { findRunEnvironment, storeRunEnvironment } from "./environment";
 export { findRunExportRepetitions } from "./export-repetitions";
+export { type ImportedRunInsert, insertImportedRun } from "./imported-runs";
 export { storeRunInterference } from "./interference";
 export { findProbeResultsOfRun, PROBE_RESULT_SELECT, type ProbeResultOwner, storeProbeResult } from "./probe-results";
 export { runSummary, storeIterationResult } from "./results";

@@ -23,8 +23,9 @@ const WORKER_IMAGE = `meshbench/worker:${TAG}`;
 // Next to the suite's own: the same server, a database and queue of the containers' own.
 const DATABASE_URL = (process.env.DATABASE_URL ?? "").replace(/_test$/, "_containers_test");
 const QUEUE_PREFIX = `${process.env.QUEUE_PREFIX ?? "meshbench-test"}-containers`;
-const WEB_PORT = Number(process.env.TEST_IMAGES_WEB_PORT ?? Number(process.env.TEST_PORT ?? 3100) + 1);
-const WORKER_PORT = Number(process.env.TEST_IMAGES_WORKER_PORT ?? Number(process.env.WORKER_METRICS_PORT ?? 9565) + 1);
+// 1000 above the suite's own ports: parallel suites on one machine take consecutive ones.
+const WEB_PORT = Number(process.env.TEST_IMAGES_WEB_PORT ?? Number(process.env.TEST_PORT ?? 3100) + 1000);
+const WORKER_PORT = Number(process.env.TEST_IMAGES_WORKER_PORT ?? Number(process.env.WORKER_METRICS_PORT ?? 9565) + 1000);
 const APP_URL = `http://localhost:${WEB_PORT}`;
 const ADMIN = { email: "smoke-admin@test.local", password: `pw-${randomBytes(12).toString("hex")}` };
 const RUN_NAME = `container smoke ${randomBytes(3).toString("hex")}`;
@@ -32,6 +33,8 @@ const RUN_NAME = `container smoke ${randomBytes(3).toString("hex")}`;
 const suffix = `${process.pid}`;
 const WEB = `meshbench-smoke-web-${suffix}`;
 const WORKER = `meshbench-smoke-worker-${suffix}`;
+/** The worker's /app/var, a volume as in compose.yaml (it takes the image's ownership of the dir). */
+const WORKER_VAR = `meshbench-smoke-var-${suffix}`;
 
 const common = {
   DATABASE_URL,
@@ -130,6 +133,7 @@ describe("the web and worker images against real PostgreSQL and Redis", () => {
   afterAll(async () => {
     // Always: a container left behind would hold the ports and keep consuming the queue.
     for (const name of [WEB, WORKER]) await docker("rm", "-f", name).catch(() => undefined);
+    await docker("volume", "rm", "-f", WORKER_VAR).catch(() => undefined);
     await sql?.end();
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -162,8 +166,8 @@ describe("the web and worker images against real PostgreSQL and Redis", () => {
       ...hardening,
       "--tmpfs",
       "/tmp",
-      "--tmpfs",
-      "/app/var:mode=1777",
+      "-v",
+      `${WORKER_VAR}:/app/var`,
       "--shm-size",
       "256m",
       ...envArgs({ ...common, WORKER_METRICS_PORT: String(WORKER_PORT), WORKER_METRICS_HOST: "127.0.0.1" }),
@@ -211,6 +215,8 @@ describe("the web and worker images against real PostgreSQL and Redis", () => {
       // The root filesystem refuses writes; the app's writable places are the tmpfs mounts.
       await expect(docker("exec", name, "sh", "-c", "touch /app/written")).rejects.toThrow(/Read-only file system/);
     }
+    await docker("exec", WEB, "sh", "-c", "touch /tmp/written /app/.next/cache/written");
+    await docker("exec", WORKER, "sh", "-c", "touch /tmp/written /app/var/written");
   });
 
   it("serves the login page", async () => {

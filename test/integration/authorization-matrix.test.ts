@@ -53,6 +53,7 @@ const EXPECTED: Record<string, { role: Role; token: ApiTokenScope | "never" }> =
   "users.delete": { role: "ADMIN", token: "never" },
   "audit.list": { role: "ADMIN", token: "read" },
   "live.events": { role: "VIEWER", token: "read" },
+  "imports.create": { role: "OPERATOR", token: "run" },
 };
 
 const RANK: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };

@@ -249,9 +249,9 @@ describe("comparison reports of real local runs", () => {
         },
       });
       for (const r of from.results) {
-        const { id: _id, runId: _runId, ...rest } = r;
+        const { id: _id, runId: _runId, reportedLatency: _reported, ...rest } = r;
         let histogram = rest.histogram;
-        if (addedUs !== 0) {
+        if (addedUs !== 0 && r.histogram) {
           const grid = bucketGrid([histogramFromBytes(r.histogram)]);
           const slower = createLatencyHistogram();
           const cumulative = grid.cumulative[0] ?? new Float64Array();

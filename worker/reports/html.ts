@@ -17,6 +17,7 @@ import {
 } from "~/core/format/compare";
 import { componentColors, runColor } from "~/core/format/palette";
 import { formatBytes, formatCount, formatLatencyUs, formatRate, MISSING } from "~/core/format/units";
+import { describeProvenance } from "~/core/imports/provenance";
 import {
   KEY_PERCENTILE_NAMES,
   type KeyPercentile,
@@ -121,8 +122,15 @@ function swatch(color: string): SafeHtml {
   return html`<span class="swatch" style="background:${color}"></span>`;
 }
 
+/** A run's load as its spec set it, or as an imported file stated it. */
+function loadText(r: ComparedRun): string {
+  if (r.imported)
+    return r.imported.requestedQps === null ? `not in the ${r.imported.tool} file` : `${r.imported.requestedQps} req/s`;
+  return r.spec ? (r.spec.mode === "max" ? "max throughput" : `${r.spec.rate} req/s`) : MISSING;
+}
+
 function runCell(run: ComparedRun, index: number, baselineId: string | null): SafeHtml {
-  return html`<td>${swatch(runColor(index))}<span class="runname">${run.name}</span>${run.id === baselineId ? " (baseline)" : ""}<span class="profile">${run.meshLabel}</span></td>`;
+  return html`<td>${swatch(runColor(index))}<span class="runname">${run.name}</span>${run.id === baselineId ? " (baseline)" : ""}<span class="profile">${run.meshLabel}</span>${run.imported ? html`<span class="profile">${describeProvenance(run.imported)}${run.percentilesOnly ? "; percentiles only" : ""}</span>` : ""}</td>`;
 }
 
 function bestClass(comparison: Comparison, metric: BestMetric, runId: string): string {
@@ -131,8 +139,8 @@ function bestClass(comparison: Comparison, metric: BestMetric, runId: string): s
 
 function estimateCell(comparison: Comparison, run: ComparedRun, key: KeyPercentile): SafeHtml {
   const e = run.latency[key];
-  const thin = run.tailSamples[key] < MIN_TAIL_SAMPLES;
-  return html`<td class="${bestClass(comparison, key, run.id)}${thin ? " thin" : ""}">${formatLatencyUs(e.value)}${thin ? " †" : ""}<span class="ci">${e.ci ? formatLatencyCi(e.ci) : ""}</span></td>`;
+  const thin = !run.percentilesOnly && run.tailSamples[key] < MIN_TAIL_SAMPLES;
+  return html`<td class="${bestClass(comparison, key, run.id)}${thin ? " thin" : ""}">${formatLatencyUs(e.value)}${thin ? " †" : ""}<span class="ci">${e.ci ? formatLatencyCi(e.ci) : run.percentilesOnly ? cannotJudgeShort("percentiles-only") : ""}</span></td>`;
 }
 
 function overheadCell(run: ComparedRun, key: KeyPercentile): SafeHtml {
@@ -207,7 +215,7 @@ ${c.runs.map(
 <thead><tr><th>Run</th><th>Profile</th><th>Load</th><th class="num">Repetitions</th><th>Finished</th><th>Run id</th></tr></thead>
 <tbody>${c.runs.map(
     (r, i) =>
-      html`<tr><td>${swatch(runColor(i))}${r.name}</td><td>${r.mesh}</td><td>${r.spec ? (r.spec.mode === "max" ? "max throughput" : `${r.spec.rate} req/s`) : MISSING}</td><td class="num">${r.repetitions}</td><td>${formatUtc(r.finishedAt)}</td><td class="muted">${r.id}</td></tr>`,
+      html`<tr><td>${swatch(runColor(i))}${r.name}${r.imported ? html`<span class="profile">${describeProvenance(r.imported)}, uploaded by ${r.imported.uploadedBy ?? MISSING} on ${formatUtc(new Date(r.imported.uploadedAt))}</span>` : ""}</td><td>${r.mesh}</td><td>${loadText(r)}</td><td class="num">${r.repetitions}</td><td>${formatUtc(r.finishedAt)}</td><td class="muted">${r.id}</td></tr>`,
   )}</tbody>
 </table>
 <h3>Contents</h3>
@@ -229,7 +237,7 @@ ${sectionHeading(sections, "environment")}
 ${field("Backend", (r) => (r.backend === "LOCAL" ? "local (processes on the worker host)" : "Kubernetes"))}
 ${field("Mesh profile", (r) => html`${r.mesh}<span class="profile">${r.meshLabel}</span>`)}
 ${field("Load generator", (r) => r.loadGenerator)}
-${field("Load", (r) => (r.spec ? (r.spec.mode === "max" ? "max throughput" : `${r.spec.rate} req/s`) : MISSING))}
+${field("Load", loadText)}
 ${field("Connections", (r) => r.spec?.connections ?? MISSING)}
 ${field("Duration", (r) => (r.spec ? `${r.spec.durationSeconds} s` : MISSING))}
 ${field("Warm-up", (r) => (r.spec ? `${r.spec.warmupSeconds} s (discarded)` : MISSING))}
@@ -268,7 +276,7 @@ function methodologySection(input: ReportDocumentInput, sections: ReportSection[
   return html`<section id="methodology">
 ${sectionHeading(sections, "methodology")}
 <h3>Load</h3>
-${openLoop ? html`<p><b>Open loop at a fixed rate.</b> Request <i>i</i> is due at t₀ + i / rate. MeshBench's built-in generator (local runs) times a request that fell due while every connection was busy from that intended time, so a stalled server shows up in the tail instead of silently slowing the load generator down (no coordinated omission); any other delay before a send is the generator's own (timer jitter, a busy event loop) and is not counted as server latency. fortio (cluster runs, <code>-uniform -nocatchup</code>) times every request from its actual send and does not burst after a stall: there a stall lowers the achieved rate, which is flagged, rather than showing in the tail.</p>` : ""}
+${openLoop ? html`<p><b>Open loop at a fixed rate.</b> Request <i>i</i> is due at t₀ + i / rate. MeshBench's built-in generator (local runs) times a request that fell due while every connection was busy from that intended time, so a stalled server shows up in the tail instead of silently slowing the load generator down (no coordinated omission); any other delay before a send is the generator's own (timer jitter, a busy event loop) and is not counted as server latency. fortio (cluster runs, <code>-uniform -nocatchup</code>) is not open loop: it is closed loop per connection with pacing. Each connection sends, waits for the answer, then waits for its next slot, skipping a missed one; every request is timed from its actual send, so its latencies are not corrected for coordinated omission: a stall lowers the achieved rate, which is flagged, rather than showing in the tail.</p>` : ""}
 ${closedLoop ? html`<p><b>Closed loop at maximum throughput.</b> Each connection sends its next request when the previous one completes; latency is measured per request and throughput is what the system sustained.</p>` : ""}
 <p>Every repetition starts with a warm-up whose requests are sent but not recorded. Failed requests are counted by kind and are not part of the latency figures.</p>
 <h3>Latency</h3>
