@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import path from "node:path";
+import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
 import { E2E_ADMIN, E2E_VIEWER } from "./accounts";
 import { logIn } from "./login";
@@ -55,4 +57,39 @@ test("a viewer has no Import page", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Import" })).toHaveCount(0);
   await page.goto("/import");
   await expect(page.getByText("Only operators and admins can import results.")).toBeVisible();
+});
+
+/** The CLI as a user runs it in the repository (cli/bin/meshbench-dev.mjs), against this server. */
+async function meshbench(args: string[], env: Record<string, string>) {
+  const bin = path.resolve(import.meta.dirname, "../cli/bin/meshbench-dev.mjs");
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+test("meshbench import <file>: an SMP file becomes a run, a bad file exits 2 with the reason", async ({ page, baseURL }) => {
+  await logIn(page, E2E_ADMIN);
+  const created = await page.request.post("/api/trpc/tokens.create", {
+    data: { json: { name: "e2e cli import", scopes: ["run"], expiresInDays: 1 } },
+  });
+  expect(created.status()).toBe(200);
+  const secret = ((await created.json()) as { result: { data: { json: { secret: string } } } }).result.data.json.secret;
+  const env = { MESHBENCH_URL: baseURL ?? "", MESHBENCH_TOKEN: secret };
+
+  const ok = await meshbench(["import", fixture("imports", "smp-result.yaml"), "--name", "e2e cli smp", "--mesh", "istio"], env);
+  expect(ok.stderr).toBe("");
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toMatch(/^Imported smp-result\.yaml as Service Mesh Performance \(SMP\) result \(percentiles only/);
+  const url = /run \S+: (\S+)/.exec(ok.stdout)?.[1] ?? "";
+  await page.goto(url);
+  await expect(page.getByRole("heading", { name: "e2e cli smp" })).toBeVisible();
+  await expect(page.getByTestId("import-provenance")).toContainText("smp-result.yaml");
+
+  const bad = await meshbench(["import", fixture("imports", "README.md")], env);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/README\.md: format not recognised/);
 });
