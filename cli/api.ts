@@ -71,16 +71,22 @@ export function asCliError(error: unknown, what: string): CliError {
       return new CliError(EXIT.unreachable, `${what}: refused (${code.toLowerCase()}): ${error.message}`);
     if (code && INPUT_ERRORS.has(code)) return new CliError(EXIT.usage, `${what}: ${error.message}`);
     if (code) return new CliError(EXIT.unreachable, `${what}: the server failed (${code.toLowerCase()}): ${error.message}`);
-    return new CliError(EXIT.unreachable, `${what}: no usable answer from the server: ${describeCause(error)}`);
+    return new CliError(EXIT.unreachable, `${what}: could not talk to the server: ${describeCause(error)}`);
   }
   return new CliError(EXIT.unreachable, `${what}: ${describeCause(error)}`);
 }
 
+/** The message, with the first system error code down the cause chain (fetch hides ECONNREFUSED two levels deep). */
 function describeCause(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
-  const code = (cause as NodeJS.ErrnoException | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  return code ? `${message} (${code})` : cause ? `${message} (${cause.message})` : message;
+  const details: string[] = [];
+  for (let cause: unknown = error instanceof Error ? error.cause : undefined, depth = 0; cause && depth < 5; depth++) {
+    if (!(cause instanceof Error)) break;
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (cause.message !== (details.at(-1) ?? message)) details.push(code ? `${cause.message} (${code})` : cause.message);
+    cause = cause.cause;
+  }
+  return details.length > 0 ? `${message}: ${details.join(": ")}` : message;
 }
 
 /** Runs one call, turning its failure into a CliError. */

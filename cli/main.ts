@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { connectionFromEnv } from "./api";
 import { COMPARE_FORMATS, compareCommand } from "./commands/compare";
 import { EXPORT_FORMATS, type ExportFormat, exportCommand } from "./commands/export";
+import { IMPORT_BACKENDS, IMPORT_HLOG_UNITS, IMPORT_MESHES, IMPORT_OUTPUT_FORMATS, importCommand } from "./commands/import";
 import { runCommand } from "./commands/run";
 import { LIST_FORMATS, runsListCommand } from "./commands/runs-list";
 import { CliError, EXIT, type ExitCode } from "./exit-codes";
@@ -16,7 +17,10 @@ Usage:
                             [--format text|json|junit|markdown] [--output FILE]
   meshbench runs list [--status S] [--mesh M] [--limit N] [--format text|json] [--output FILE]
   meshbench compare <run id> <run id>... [--baseline <run id>] [--format text|json|markdown] [--output FILE]
-  meshbench export <run id> --format smp-yaml|smp-json|json|csv [--output FILE]
+  meshbench export <run id> --format smp-yaml|smp-json|run|hlog|fortio|bmf|openmetrics|json|csv
+                            [--output FILE]
+  meshbench import <file> [--name NAME] [--mesh M] [--backend LOCAL|KUBERNETES] [--unit ns|us|ms]
+                          [--format text|json] [--output FILE]
   meshbench --help | --version
 
 run
@@ -27,6 +31,13 @@ run
                          file, the dashboard's gate is used: p99, at least +5% and +50 µs.
   --fail-on-regression   exit 1 when a gate regressed (otherwise the verdict is only reported)
   --format, --output     how and where to write the report (default: text on stdout)
+
+import
+  Uploads another tool's result file: fortio -json output, an HdrHistogram log (.hlog), an SMP
+  result (JSON or YAML) or k6's summary JSON; the server reads the format from the content. The run
+  is filed under --mesh (default baseline) and --backend (default KUBERNETES) for comparisons and
+  gates. --unit gives an .hlog's value unit when its Interval_Max column cannot tell. Needs a token
+  with scope "run". A file the server cannot import exits 2 with the reason; nothing is stored.
 
 Environment:
   MESHBENCH_URL          the server, e.g. https://meshbench.example.com
@@ -114,6 +125,22 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       const format = pick(values.format, Object.keys(EXPORT_FORMATS) as ExportFormat[], "--format", "json");
       return exportCommand(connectionFromEnv(env), { runId, format, output: values.output });
     }
+    case "import": {
+      const [file, ...extra] = rest;
+      if (!file || extra.length > 0) throw usage("meshbench import takes exactly one file.");
+      return importCommand(connectionFromEnv(env), {
+        file,
+        name: values.name,
+        mesh: values.mesh === undefined ? undefined : pick(values.mesh, IMPORT_MESHES, "--mesh", "baseline"),
+        backend:
+          values.backend === undefined
+            ? undefined
+            : pick(values.backend.toUpperCase(), IMPORT_BACKENDS, "--backend", "KUBERNETES"),
+        hlogUnit: values.unit === undefined ? undefined : pick(values.unit, IMPORT_HLOG_UNITS, "--unit", "us"),
+        format: pick(values.format, IMPORT_OUTPUT_FORMATS, "--format", "text"),
+        output: values.output,
+      });
+    }
     case undefined:
       process.stderr.write(HELP);
       return EXIT.usage;
@@ -138,6 +165,9 @@ function parseCommandLine(argv: readonly string[]) {
       status: { type: "string" },
       mesh: { type: "string" },
       limit: { type: "string" },
+      name: { type: "string" },
+      backend: { type: "string" },
+      unit: { type: "string" },
     },
   });
 }

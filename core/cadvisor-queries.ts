@@ -180,7 +180,13 @@ export function liveComponentQueries(
   appContainers: { client: string; server: string },
   namespace: string,
   labels: CadvisorLabels,
+  scrapeIntervalSeconds: number | null = null,
 ): LiveComponentQueries {
+  // Two scrapes and a margin of the cluster's real interval, never less than the usual 60 s.
+  const rateWindow =
+    scrapeIntervalSeconds === null
+      ? LIVE_RATE_WINDOW_SECONDS
+      : Math.max(LIVE_RATE_WINDOW_SECONDS, Math.ceil(2.5 * scrapeIntervalSeconds));
   const scope: PodScope = {
     namespace,
     clientPods: `${regexLiteral(appContainers.client)}-.*`,
@@ -195,7 +201,7 @@ export function liveComponentQueries(
   const union = (inner: (selector: string) => string) =>
     named.map((n) => `label_replace(${inner(n.selector)}, "component", ${promString(n.name)}, "", "")`).join(" or ");
   return {
-    cpu: union((selector) => `sum(irate(container_cpu_usage_seconds_total{${selector}}[${LIVE_RATE_WINDOW_SECONDS}s]))`),
+    cpu: union((selector) => `sum(irate(container_cpu_usage_seconds_total{${selector}}[${rateWindow}s]))`),
     memory: union((selector) => `sum(container_memory_working_set_bytes{${selector}})`),
   };
 }

@@ -46,3 +46,18 @@ export function fortioBucketWidthUs(valueUs: number, resolutionSeconds: number):
 /** How fortio paces and times requests, for the run page and reports: what its numbers mean. */
 export const FORTIO_TIMING_NOTE =
   "fortio is closed loop per connection with pacing: each of its connections sends a request, waits for the answer, then waits for its next slot (-uniform spreads the slots, -nocatchup skips a slot that was missed instead of bursting). The clock starts at the actual send, so a slow answer delays the next sends without being counted against them: the latencies are not corrected for coordinated omission, unlike this machine's open-loop load generator.";
+
+/** The percentiles the run page shows, each with the width of fortio's bucket it falls in (µs). */
+export function percentileResolutionsUs(
+  summary: Partial<Record<"p50Us" | "p75Us" | "p90Us" | "p99Us" | "p999Us", number>> | null,
+  resolutionSeconds: number,
+): Record<"p50Us" | "p75Us" | "p90Us" | "p99Us" | "p999Us", number | null> {
+  const width = (v: number | undefined) => (v === undefined ? null : fortioBucketWidthUs(v, resolutionSeconds));
+  return {
+    p50Us: width(summary?.p50Us),
+    p75Us: width(summary?.p75Us),
+    p90Us: width(summary?.p90Us),
+    p99Us: width(summary?.p99Us),
+    p999Us: width(summary?.p999Us),
+  };
+}

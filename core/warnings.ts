@@ -1,6 +1,7 @@
 import type { ImportProvenance } from "./imports/provenance";
 import { interferenceDisparity, type RunInterference, summarizeInterference } from "./interference";
 import type { BackendKind } from "./meshes";
+import { profileFacts } from "./profile-facts";
 import { describeServiceTime } from "./service-time";
 import type { RunSpec } from "./spec";
 import {
@@ -31,6 +32,7 @@ export type WarningCode =
   | "differs-backend"
   | "differs-service-time"
   | "differs-interference"
+  | "differs-measures"
   | "disturbed"
   | "rate-shortfall"
   | "few-samples"
@@ -69,15 +71,16 @@ export interface WarningRun {
 /** The load generator a run used, as a reader would name it; an imported run's is the tool that wrote its file. */
 export function loadGeneratorOf(backend: BackendKind, spec: RunSpec | null, importedTool?: string | null): string {
   if (importedTool) return `${importedTool} (imported)`;
-  const loop = spec?.mode === "max" ? "closed loop" : "open loop";
-  return backend === "KUBERNETES" ? `fortio (${loop})` : `MeshBench built-in (${loop})`;
+  if (backend === "KUBERNETES")
+    return spec?.mode === "max" ? "fortio (closed loop)" : "fortio (paced closed loop per connection)";
+  return `MeshBench built-in (${spec?.mode === "max" ? "closed loop" : "open loop"})`;
 }
 
 /** Where a run's latencies are timed from, in a sentence (run page, reports). */
 export function latencyTiming(backend: BackendKind, spec: RunSpec | null): string {
   if (spec?.mode === "max") return "each request timed from its send (closed loop: the next one waits for it).";
   if (backend === "KUBERNETES")
-    return "fortio times each request from its actual send; with -nocatchup it does not burst after a stall, so a stall lowers the achieved rate (flagged) instead of showing in the tail.";
+    return "fortio is closed loop per connection with pacing: each request is timed from its actual send, a slow answer delays that connection's next sends and -nocatchup skips a missed slot, so the latencies are not corrected for coordinated omission: a stall lowers the achieved rate (flagged) instead of showing in the tail.";
   return "timed from the intended send time when every connection was busy as the request fell due (a stall shows in the tail: no coordinated omission); the generator's own lateness is not counted.";
 }
 
@@ -172,6 +175,28 @@ function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/**
+ * Runs through proxies that do different work (L4 vs L7, mTLS or not): their overheads are not the
+ * price of the same thing. No-proxy runs (the baseline) are the reference, not a difference.
+ */
+function meshMeasuresWarning(runs: readonly WarningRun[]): ComparisonWarning | null {
+  const proxied = runs.filter((r) => r.spec && profileFacts(r.spec.mesh).proxying !== "none");
+  const groups = new Map<string, WarningRun[]>();
+  for (const r of proxied) {
+    const facts = profileFacts(r.spec?.mesh ?? "baseline");
+    const key = `${facts.proxying}, ${facts.mtls === "yes" ? "mTLS" : facts.mtls === "no" ? "no mTLS" : "mutual authentication only"}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  if (groups.size < 2) return null;
+  const parts = [...groups.entries()].map(([what, rs]) => `${what} (${rs.map((r) => quote(r.name)).join(", ")})`);
+  return {
+    code: "differs-measures",
+    severity: "warning",
+    message: `The meshes do different work: ${parts.join(" vs ")}. An L4 proxy does not parse HTTP and a proxy without mTLS does no encryption, so their costs are not the price of the same thing.`,
+    runIds: proxied.map((r) => r.id),
+  };
+}
+
 /** A run's value of a dimension; null when unknown (an imported file that does not say). */
 function dimensionValue(d: Dimension, r: WarningRun): string | null {
   return r.imported ? d.importedValue(r.imported) : d.value(r);
@@ -245,6 +270,9 @@ export function comparisonWarnings(runs: readonly WarningRun[]): ComparisonWarni
       });
     }
   }
+
+  const measures = meshMeasuresWarning(withSpec);
+  if (measures) out.push(measures);
 
   for (const r of runs) {
     const requested = r.imported ? r.imported.requestedQps : r.spec?.mode === "fixed-rate" ? (r.spec.rate ?? null) : null;

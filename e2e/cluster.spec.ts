@@ -27,8 +27,10 @@ test("a Kubernetes run without a cluster is refused with the reason, and nothing
     "Baseline (no mesh)",
     "Istio (sidecar)",
     "Istio ambient",
+    "Istio ambient + waypoint",
     "Linkerd",
     "Cilium",
+    "Cilium + mutual auth",
     "Consul",
   ]);
   await page.getByLabel("Mesh profile").selectOption("istio");
@@ -82,6 +84,11 @@ test("with a cluster: nodes and meshes on the Cluster page, and a Kubernetes run
     const name = `e2e k8s istio ${Date.now()}`;
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Mesh profile").selectOption("istio");
+    await expect(page.getByTestId("mesh-hint")).toHaveText("Measures: L7, mTLS, 2 proxy hops");
+    // The manifest dry run of the form's spec: every object, the namespace on the cluster's Istio revision.
+    await page.getByText("Manifests (dry run)").click();
+    await expect(page.getByTestId("manifest-yaml")).toContainText("istio.io/rev: default");
+    await expect(page.getByTestId("manifest-yaml")).toContainText("name: fortio-client-3");
     await page.getByLabel("Target rate (req/s)").fill("1000");
     await page.getByLabel("Duration (s)").fill("10");
     await page.getByLabel("Repetitions").fill("1");
@@ -96,6 +103,12 @@ test("with a cluster: nodes and meshes on the Cluster page, and a Kubernetes run
     await expect(page.getByTestId("live-cpu")).toContainText("No cAdvisor samples for this run's namespace in Prometheus");
     await expect(page.getByTestId("live-latency")).toHaveCount(0);
     await expect(page.getByTestId("percentile-table")).toContainText("p99.9");
+    // What the run measured, and fortio's resolution next to each percentile.
+    await expect(page.getByTestId("facts-summary")).toHaveText("L7, mTLS, 2 proxy hops");
+    await expect(page.getByTestId("fortio-resolution")).toContainText("(-r 0.00005)");
+    await expect(page.getByTestId("percentile-table")).toContainText("±");
+    await page.getByText("Manifests (dry run)").click();
+    await expect(page.getByTestId("manifest-yaml")).toContainText("kind: Job");
     // The probe ran on the client's and the server's node: one row per node, figures from bpftrace's log.
     const runqlat = page.getByTestId("probe-runqlat");
     await expect(runqlat.getByRole("row", { name: /^1 e2e-node-a/ })).toBeVisible();

@@ -3,8 +3,10 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { type BackendKind, meshesFor } from "~/core/meshes";
+import { ManifestDryRun } from "~/components/cluster/manifest-dry-run";
+import { type BackendKind, type MeshProfile, meshesFor } from "~/core/meshes";
 import { PROBE_NAMES, PROBES } from "~/core/probes";
+import { describeFacts, profileFacts } from "~/core/profile-facts";
 import { runNameSchema, runSpecSchema } from "~/core/spec";
 import { RECOMMENDED_REPETITIONS } from "~/core/verdict";
 import { errorCode, useTRPC } from "~/trpc/react";
@@ -76,6 +78,7 @@ export function NewRunForm() {
   const meshState = (mesh: string) =>
     cluster.data?.connected ? cluster.data.meshes.find((m) => m.mesh === mesh)?.state : undefined;
   const errors = touched ? { ...validate(values), ...serverErrors } : serverErrors;
+  const clusterSpec = runSpecSchema.safeParse(toSpecInput(values));
 
   const set = (key: keyof FormValues) => (e: { target: { value: string } }) => {
     setValues((v) => ({ ...v, [key]: e.target.value }));
@@ -155,16 +158,22 @@ export function NewRunForm() {
           {errors.mesh ? (
             <span className="error">{errors.mesh}</span>
           ) : (
-            <span className="hint">{MESHES_HINT[values.backend]}</span>
+            <span className="hint" data-testid="mesh-hint">
+              {onCluster ? `Measures: ${describeFacts(profileFacts(values.mesh as MeshProfile))}` : MESHES_HINT[values.backend]}
+            </span>
           )}
         </div>
         <div className="field">
           <label htmlFor="mode">Load</label>
           <select id="mode" name="mode" value={values.mode} onChange={set("mode")}>
-            <option value="fixed-rate">Fixed rate (open loop)</option>
+            <option value="fixed-rate">{onCluster ? "Fixed rate (fortio, paced)" : "Fixed rate (open loop)"}</option>
             <option value="max">Max throughput (closed loop)</option>
           </select>
-          <span className="hint">Open loop measures latency without coordinated omission</span>
+          <span className="hint">
+            {onCluster
+              ? "fortio paces each connection (closed loop): not corrected for coordinated omission"
+              : "Open loop measures latency without coordinated omission"}
+          </span>
         </div>
         {values.mode === "fixed-rate" && field("rate", "Target rate (req/s)", { type: "number", min: 1 })}
         {field("connections", "Connections", { type: "number", min: 1 })}
@@ -205,6 +214,7 @@ export function NewRunForm() {
             : "Attached to every repetition; a probe this machine cannot run is reported as unavailable, never faked."}
         </span>
       </fieldset>
+      {onCluster && clusterSpec.success && <ManifestDryRun input={{ spec: clusterSpec.data }} />}
       <div className="toolbar" style={{ marginTop: 16, marginBottom: 0 }}>
         <button className="btn primary" type="submit" disabled={create.isPending}>
           {create.isPending ? "Starting…" : "Start run"}

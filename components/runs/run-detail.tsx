@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LatencySpectrumChart } from "~/components/charts/latency-spectrum-chart";
 import { ThroughputChart } from "~/components/charts/throughput-chart";
+import { ManifestDryRun } from "~/components/cluster/manifest-dry-run";
 import { RunBaselineControl } from "~/components/compare/run-baseline";
 import { useFallbackPolling, useLive } from "~/components/live/live-provider";
 import { KernelSection } from "~/components/probes/kernel-section";
@@ -14,6 +15,7 @@ import { latencyTiming } from "~/core/warnings";
 import { useTRPC } from "~/trpc/react";
 import { ImportedTag, ImportProvenancePanel } from "./import-provenance";
 import { InterferencePanel } from "./interference-panel";
+import { ProfileFactsPanel } from "./profile-facts-panel";
 import { RunExportsMenu } from "./run-exports-menu";
 import { RunLiveMetrics } from "./run-live-metrics";
 import { ProgressBar, StatusBadge } from "./status-badge";
@@ -152,12 +154,20 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
           <h2>Percentiles</h2>
           <table className="data" data-testid="percentile-table">
             <tbody>
-              {percentileRows.map((row) => (
-                <tr key={row.key}>
-                  <td>{row.label}</td>
-                  <td className="num">{formatLatencyUs(row.value)}</td>
-                </tr>
-              ))}
+              {percentileRows.map((row) => {
+                const width = run.percentileResolutionUs?.[row.key as keyof NonNullable<typeof run.percentileResolutionUs>];
+                return (
+                  <tr key={row.key}>
+                    <td>{row.label}</td>
+                    <td className="num">{formatLatencyUs(row.value)}</td>
+                    {run.percentileResolutionUs && (
+                      <td className="num muted" title="width of fortio's histogram bucket: the figure's resolution">
+                        {width === undefined || width === null ? "" : `± ${formatLatencyUs(width)}`}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           <p className="muted" style={{ fontSize: 12 }} data-testid="percentile-note">
@@ -233,6 +243,8 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         </div>
       )}
 
+      {run.spec && <ProfileFactsPanel mesh={run.spec.mesh} backend={run.backend} spec={run.spec} />}
+
       <InterferencePanel interference={run.interference} />
 
       <KernelSection runId={run.id} name={run.name} spec={run.spec} active={active} canOperate={canOperate} />
@@ -246,7 +258,11 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
             <dt>mesh profile</dt>
             <dd>{run.mesh}</dd>
             <dt>load</dt>
-            <dd>{run.spec.mode === "max" ? "max throughput (closed loop)" : `${run.spec.rate} req/s (open loop)`}</dd>
+            <dd>
+              {run.spec.mode === "max"
+                ? "max throughput (closed loop)"
+                : `${run.spec.rate} req/s (${run.backend === "KUBERNETES" ? "fortio: paced, closed loop per connection" : "open loop"})`}
+            </dd>
             <dt>connections</dt>
             <dd>{run.spec.connections}</dd>
             <dt>duration</dt>
@@ -271,6 +287,7 @@ export function RunDetailView({ id, canOperate }: { id: string; canOperate: bool
         ) : (
           <div className="form-error">This run&apos;s stored spec is not valid any more.</div>
         )}
+        {run.backend === "KUBERNETES" && run.spec && <ManifestDryRun input={{ runId: run.id }} />}
       </div>
     </>
   );

@@ -18,8 +18,14 @@ import { compact, type JsonObject, type JsonValue, round } from "./json";
 /** The SMP release whose protos are vendored in vendor/smp/ (see its README). */
 export const SMP_VERSION = "v0.6.1";
 
-/** SMP's ServiceMesh.Type; profiles without a mesh (baseline, the local proxy pairs) claim none. */
-export const SMP_MESH_TYPES: Partial<Record<MeshProfile, string>> = {
+/**
+ * SMP's ServiceMesh.Type of each profile; profiles without a mesh (baseline, the local proxy pairs)
+ * claim none. Every profile is listed, so a new one cannot be exported without a decision here.
+ */
+export const SMP_MESH_TYPES: Record<MeshProfile, string | null> = {
+  baseline: null,
+  nginx: null,
+  haproxy: null,
   istio: "ISTIO",
   "istio-ambient": "ISTIO",
   "istio-ambient-waypoint": "ISTIO",
@@ -85,7 +91,7 @@ function smpMessages(run: ComparedRun, options: SmpOptions): Record<string, Json
   const envId = `${run.id}-env`;
   const s = run.summary;
   const rps = run.throughput.value === null ? undefined : Math.round(run.throughput.value);
-  const meshType = SMP_MESH_TYPES[run.mesh as MeshProfile];
+  const meshType = run.mesh in SMP_MESH_TYPES ? SMP_MESH_TYPES[run.mesh as MeshProfile] : null;
   const proxies = run.resources.filter((r) => r.role === "proxy");
   const controlPlane = run.resources.filter((r) => r.role === "control-plane");
   const common = { smp_version: SMP_VERSION };

@@ -89,10 +89,10 @@ const authenticated = publicProcedure.use(({ ctx, next }) => {
 type TokenUse = "session" | "operator";
 
 /**
- * An API token is refused what its scopes do not cover: every query and subscription needs `read`, an operator's
- * mutation needs `run`, and any other mutation (account, tokens, users) is for sessions only, so a
- * leaked CI token cannot mint more tokens, change a password or manage users. The role checks
- * below still apply: a token never grants more than its user's role.
+ * An API token is refused what its scopes do not cover: every query and subscription needs `read`,
+ * an operator's mutation needs `run`, and any other mutation (account, tokens, users) is for
+ * sessions only, so a leaked CI token cannot mint more tokens, change a password or manage users.
+ * The role checks below still apply: a token never grants more than its user's role.
  */
 function tokenScopes(use: TokenUse) {
   return t.middleware(({ ctx, type, next }) => {

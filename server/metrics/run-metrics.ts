@@ -8,6 +8,7 @@ import { db } from "~/server/db/client";
 import { env } from "~/server/env";
 import { queryRange } from "./prometheus";
 import { CATALOG_QUERY_NAMES, type CatalogQueryName, PROMQL_CATALOG, renderQuery, stepFor } from "./promql-catalog";
+import { cachedScrapeInterval } from "./scrape-interval";
 
 export interface MetricChart {
   title: string;
@@ -37,7 +38,7 @@ export const RUN_WINDOW_SELECT = { id: true, backend: true, mesh: true, startedA
  * has CPU and memory per component from the cluster's cAdvisor; fortio publishes nothing while it
  * runs, and the worker's own host is not where the run ran.
  */
-function runQueries(run: RunWindow): Record<CatalogQueryName, string | null> {
+function runQueries(run: RunWindow, scrapeIntervalSeconds: number | null): Record<CatalogQueryName, string | null> {
   const local = run.backend !== "KUBERNETES";
   const queries = Object.fromEntries(CATALOG_QUERY_NAMES.map((name) => [name, local ? renderQuery(name, run.id) : null]));
   const mesh = run.mesh as MeshProfile;
@@ -47,6 +48,7 @@ function runQueries(run: RunWindow): Record<CatalogQueryName, string | null> {
       { client: CLIENT_NAME, server: SERVER_NAME },
       runNamespaceName(run.id),
       { job: env.CADVISOR_JOB, nodeLabel: env.CADVISOR_NODE_LABEL },
+      scrapeIntervalSeconds,
     );
     queries.cpu_by_component = live.cpu;
     queries.memory_by_component = live.memory;
@@ -67,7 +69,7 @@ export async function queryRunMetrics(
   const start = Math.floor(run.startedAt.getTime() / 1000);
   const end = Math.ceil((run.finishedAt ?? now).getTime() / 1000);
   const step = stepFor(start, end);
-  const promql = runQueries(run);
+  const promql = runQueries(run, run.backend === "KUBERNETES" ? await cachedScrapeInterval(baseUrl) : null);
   const entries = await Promise.all(
     CATALOG_QUERY_NAMES.map(async (name) => {
       const query = PROMQL_CATALOG[name] as { title: string; unit: MetricUnit; seriesLabel?: string };

@@ -1,3 +1,4 @@
+import { fortioResolutionSeconds, percentileResolutionsUs } from "~/core/fortio-precision";
 import { db } from "~/server/db/client";
 import type { Backend, RunStatus } from "~/server/db/generated/client";
 import { histogramFromBytes } from "~/server/db/histogram-bytes";
@@ -143,6 +144,9 @@ export function toRunDetail(run: RunDetailRow, results: readonly RunDetailResult
 function runDetailView(run: RunDetailRow, results: readonly RunDetailResultFields[], statistics: RunStatistics) {
   const imported = importProvenanceColumn.parse(run.importProvenance);
   const iterationSummaries = new Map(statistics.iterations.map((s) => [s.iteration, s.summary]));
+  const spec = parseSpec(run.spec);
+  // fortio's bucket widths bound what its percentiles can tell apart (cluster runs only).
+  const resolution = run.backend === "KUBERNETES" && spec ? fortioResolutionSeconds(spec) : null;
   return {
     id: run.id,
     name: run.name,
@@ -159,6 +163,7 @@ function runDetailView(run: RunDetailRow, results: readonly RunDetailResultField
     createdBy: run.createdBy?.name ?? run.createdBy?.email ?? null,
     spec: parseSpec(run.spec),
     summary: statistics.summary,
+    percentileResolutionUs: resolution === null ? null : percentileResolutionsUs(statistics.summary, resolution),
     spectrum: statistics.spectrum,
     actualQps: run.actualQps,
     requestCount: run.requestCount,

@@ -38,6 +38,7 @@ const EXPECTED: Record<string, { role: Role; token: ApiTokenScope | "never" }> =
   "probes.createJob": { role: "OPERATOR", token: "run" },
   "probes.cancelJob": { role: "OPERATOR", token: "run" },
   "cluster.status": { role: "VIEWER", token: "read" },
+  "cluster.manifests": { role: "VIEWER", token: "read" },
   "account.signOutEverywhere": { role: "VIEWER", token: "never" },
   "account.changePassword": { role: "VIEWER", token: "never" },
   "tokens.list": { role: "VIEWER", token: "read" },

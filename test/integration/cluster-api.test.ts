@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { loadAllYaml } from "@kubernetes/client-node";
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunSpecInput } from "~/core/spec";
@@ -96,5 +97,48 @@ describe("cluster API", () => {
       await caller.runs.cancel({ id });
       await db.benchmarkRun.delete({ where: { id } });
     }
+  });
+
+  it("manifests: every object of a spec or a stored run as YAML, for viewers too; nothing created", async () => {
+    const api = await connectFakeCluster();
+    installFakeMesh(api, "istio", "1.24.2", true, { istioRevision: "1-24-2" });
+    const caller = callerFor(sessionFor(viewer));
+    await caller.cluster.status({ fresh: true });
+    const dry = await caller.cluster.manifests({ spec: { ...spec("istio"), repetitions: 2 } });
+    expect(dry.objects).toEqual([
+      "Namespace/meshbench-dryrun",
+      "ServiceAccount/fortio-server",
+      "ServiceAccount/fortio-client",
+      "Service/fortio-server",
+      "Service/fortio-client",
+      "Deployment/fortio-server",
+      "Job/fortio-client-1",
+      "Job/fortio-client-2",
+    ]);
+    const docs = loadAllYaml(dry.yaml) as { kind: string; metadata: { labels?: Record<string, string> } }[];
+    expect(docs.map((d) => d.kind)).toEqual(dry.objects.map((o) => o.split("/")[0]));
+    // The namespace joins the revision the cluster runs.
+    expect(docs[0]?.metadata.labels?.["istio.io/rev"]).toBe("1-24-2");
+    expect(dry.notes.join(" ")).toMatch(/istio\.io\/rev is the revision of the cluster's istiod: 1-24-2/);
+    expect(api.requests.filter((r) => r.method !== "GET")).toEqual([]);
+
+    const run = await db.benchmarkRun.create({
+      data: { name: "k8s consul", backend: "KUBERNETES", mesh: "consul", spec: { ...spec("consul"), repetitions: 1 } },
+    });
+    try {
+      const stored = await caller.cluster.manifests({ runId: run.id });
+      expect(stored.objects).toContain("ServiceIntentions/fortio-server");
+      expect(stored.yaml).toContain(`name: meshbench-${run.id.slice(-10)}`);
+    } finally {
+      await db.benchmarkRun.delete({ where: { id: run.id } });
+    }
+    await expect(caller.cluster.manifests({ spec: { ...spec("baseline"), backend: "LOCAL" } })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(caller.cluster.manifests({ runId: "cmh3x9y2k0000nonexistent" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(caller.cluster.manifests({ spec: { ...spec("istio"), rate: -1 } })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(callerFor(null).cluster.manifests({ spec: spec("istio") })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 });

@@ -10,9 +10,9 @@ import { KUBERNETES_MESH_PROFILES, type ResourceTarget } from "~/core/kubernetes
 import type { ComponentUsage } from "~/core/result";
 import { queryInstant } from "~/server/metrics/prometheus";
 import { type MetricChart, queryRunMetrics } from "~/server/metrics/run-metrics";
+import { discoverScrapeInterval } from "~/server/metrics/scrape-interval";
 import { type FakeContainerSeries, FakeKubeletCadvisor } from "~/test/fakes/fake-kubelet-cadvisor";
 import { measureComponentResources } from "~/worker/backends/kubernetes/component-resources";
-import { discoverScrapeInterval } from "~/worker/backends/kubernetes/scrape-interval";
 
 /**
  * Component CPU and memory measured by a REAL Prometheus (its own instance, 1 s scrapes) from the

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   componentQueries,
   kubeletScrapeInterval,
+  liveComponentQueries,
   parsePromDuration,
   type RunWorkload,
   regexLiteral,
@@ -82,6 +83,12 @@ describe("cAdvisor queries", () => {
     expect(kubeletScrapeInterval(targets, { job: "cadvisor", nodeLabel: "node" })).toBeNull();
     expect(shortWindowWarning(45, 30)).toMatch(/45 s\) is shorter than two kubelet scrapes \(every 30 s\).*at least 60 s/);
     expect(shortWindowWarning(60, 30)).toBeNull();
+    // The live charts' irate window covers two of the cluster's real scrapes, at least 60 s.
+    const live = (interval: number | null) =>
+      liveComponentQueries(KUBERNETES_MESH_PROFILES.istio.resources, apps, "meshbench-abc", labels, interval).cpu;
+    expect(live(null)).toContain("[60s]");
+    expect(live(15)).toContain("[60s]");
+    expect(live(60)).toContain("[150s]");
     expect(shortWindowWarning(5, null)).toBeNull();
   });
 

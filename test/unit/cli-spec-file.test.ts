@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem, parseSpecFile } from "~/cli/spec-file";
+import { MESH_PROFILES } from "~/core/meshes";
 
 const problems = (text: string) => {
   const result = parseSpecFile(text);
@@ -49,7 +50,7 @@ describe("the CLI's spec file", () => {
 
   it("points a missing field at the mapping that should hold it, and the form's cross-field rules at their field", () => {
     expect(problems(["name: demo", "spec:", "  rate: 200", "  connections: 5"].join("\n"))).toEqual([
-      'spec.yaml:3: spec.mesh: Invalid option: expected one of "baseline"|"nginx"|"haproxy"|"istio"|"istio-ambient"|"linkerd"|"cilium"|"consul"',
+      `spec.yaml:3: spec.mesh: Invalid option: expected one of ${MESH_PROFILES.map((m) => `"${m}"`).join("|")}`,
     ]);
     expect(problems(["name: demo", "spec:", "  mesh: baseline", "  rate: 200", "  connections: 500"].join("\n"))).toEqual([
       "spec.yaml:5: spec.connections: More connections than requests per second: lower connections or raise the rate",

@@ -73,6 +73,18 @@ describe("comparison warnings", () => {
     expect(codes([wrun("a"), wrun("b", { backend: "KUBERNETES" })])).toEqual(["differs-load-generator", "differs-backend"]);
   });
 
+  it("say when the meshes do different work (L4 vs L7, mTLS or not); the baseline is the reference, not a difference", () => {
+    const k8s = (id: string, mesh: RunSpec["mesh"]) =>
+      wrun(id, { backend: "KUBERNETES", spec: spec({ backend: "KUBERNETES", mesh }) });
+    const warnings = comparisonWarnings([k8s("base", "baseline"), k8s("ambient", "istio-ambient"), k8s("cilium", "cilium")]);
+    const measures = warnings.find((w) => w.code === "differs-measures");
+    expect(measures?.message).toBe(
+      "The meshes do different work: L4, mTLS (“ambient”) vs L7, no mTLS (“cilium”). An L4 proxy does not parse HTTP and a proxy without mTLS does no encryption, so their costs are not the price of the same thing.",
+    );
+    expect(measures?.runIds).toEqual(["ambient", "cilium"]);
+    expect(codes([k8s("base", "baseline"), k8s("istio", "istio"), k8s("linkerd", "linkerd")])).not.toContain("differs-measures");
+  });
+
   it("flag an achieved rate short of the requested one, also when only one repetition fell short", () => {
     const short = comparisonWarnings([wrun("a", { achievedQps: 800, minAchievedQps: 790 })]);
     expect(short.map((w) => w.code)).toEqual(["rate-shortfall"]);

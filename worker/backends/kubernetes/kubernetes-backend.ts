@@ -24,11 +24,11 @@ import type { RunEnvironment, RunEnvironmentNode } from "~/core/run-environment"
 import { asBody, statusCode } from "~/server/cluster/client-node";
 import { readInventory } from "~/server/cluster/cluster-status";
 import { defaultKubeConfig } from "~/server/cluster/kubeconfig";
+import { discoverScrapeInterval } from "~/server/metrics/scrape-interval";
 import type { Backend, BackendContext, IterationOutcome } from "../types";
 import { measureComponentResources } from "./component-resources";
 import { clientJob, LABEL_RUN_ID, MANAGED_SELECTOR, type RunManifestOptions, runManifests } from "./manifests";
 import { startNodeProbes } from "./node-probes";
-import { discoverScrapeInterval } from "./scrape-interval";
 
 export interface KubernetesBackendOptions {
   /** Default: KUBECONFIG, ~/.kube/config or the in-cluster service account (KubeConfig.loadFromDefault). */

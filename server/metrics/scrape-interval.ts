@@ -23,3 +23,15 @@ export async function discoverScrapeInterval(
     return { seconds: null, reason: error instanceof Error ? error.message : String(error) };
   }
 }
+
+const CACHE_MS = 60_000;
+const cache = new Map<string, { at: number; seconds: Promise<number | null> }>();
+
+/** discoverScrapeInterval's seconds, remembered for a minute per Prometheus (the live charts poll every second). */
+export function cachedScrapeInterval(prometheusUrl: string): Promise<number | null> {
+  const hit = cache.get(prometheusUrl);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.seconds;
+  const seconds = discoverScrapeInterval({ prometheusUrl }).then((r) => r.seconds);
+  cache.set(prometheusUrl, { at: Date.now(), seconds });
+  return seconds;
+}
