@@ -47,7 +47,7 @@ describe("readClusterStatus against FakeKubernetesApi", () => {
     });
     // Read by name in the meshes' namespaces only: no cluster-wide workload or CRD lists.
     expect(
-      fake.requestLines.filter((l) => l.includes("customresourcedefinitions")).every((l) => /definitions\/[a-z.]+$/.test(l)),
+      fake.requestLines.filter((l) => l.includes("customresourcedefinitions")).every((l) => /definitions\/[a-z0-9.-]+$/.test(l)),
     ).toBe(true);
     expect(fake.requestLines).not.toContain("GET /apis/apps/v1/deployments");
   });
