@@ -37,13 +37,17 @@ describe("readClusterStatus against FakeKubernetesApi", () => {
       baseline: ["installed", null],
       istio: ["installed", "1.24.2"],
       "istio-ambient": ["not-installed", "1.24.2"],
+      // Ambient needs ztunnel; a waypoint needs ambient too.
+      "istio-ambient-waypoint": ["not-installed", "1.24.2"],
       linkerd: ["not-installed", null],
       cilium: ["installed", "v1.16.5"],
+      // Mutual authentication needs SPIRE beside Cilium.
+      "cilium-mutual-auth": ["not-installed", "v1.16.5"],
       consul: ["not-installed", null],
     });
     // Read by name in the meshes' namespaces only: no cluster-wide workload or CRD lists.
     expect(
-      fake.requestLines.filter((l) => l.includes("customresourcedefinitions")).every((l) => /definitions\/[a-z.]+$/.test(l)),
+      fake.requestLines.filter((l) => l.includes("customresourcedefinitions")).every((l) => /definitions\/[a-z0-9.-]+$/.test(l)),
     ).toBe(true);
     expect(fake.requestLines).not.toContain("GET /apis/apps/v1/deployments");
   });
