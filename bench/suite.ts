@@ -46,6 +46,8 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
   if (machine.busyShare > 0.25)
     log(`warning: ${fmtPct(machine.busyShare, 0)} of the CPU is busy with other work: figures will be noisy`);
   const rows: Row[] = [];
+  // Sections 2 and 6 start the production app on the bench database.
+  const appOptions = { quick: args.quick, repo: REPO, runDir, databaseUrl: env.databaseUrl, queuePrefix: env.queuePrefix, log };
   let rateRuns: RateRun[] = [];
   if (wants(args, "1")) {
     log("section 1: load generator fidelity vs wrk");
@@ -55,16 +57,7 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
   }
   if (wants(args, "2")) {
     log("section 2: dashboard API speed");
-    rows.push(
-      ...(await apiSpeed({
-        quick: args.quick,
-        repo: REPO,
-        runDir,
-        databaseUrl: env.databaseUrl,
-        queuePrefix: env.queuePrefix,
-        log,
-      })),
-    );
+    rows.push(...(await apiSpeed(appOptions)));
   }
   if (wants(args, "3")) {
     log("section 3: storage per run");
@@ -100,16 +93,7 @@ export async function runSuite(argv: readonly string[]): Promise<number> {
   }
   if (wants(args, "6")) {
     log("section 6: 100 viewers during a run, interleaved with the same run unwatched");
-    rows.push(
-      ...(await viewerRows({
-        quick: args.quick,
-        repo: REPO,
-        runDir,
-        databaseUrl: env.databaseUrl,
-        queuePrefix: env.queuePrefix,
-        log,
-      })),
-    );
+    rows.push(...(await viewerRows(appOptions)));
   }
 
   const seconds = Math.round((Date.now() - started) / 1000);

@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { executeLocalRun } from "~/bench/aa/local-run";
+import type { ApiOptions } from "~/bench/api/api-speed";
 import { checkPaths } from "~/bench/api/http-load";
 import { loginCookie } from "~/bench/api/login";
 import { startApp } from "~/bench/api/next-app";
@@ -20,15 +21,6 @@ import { clockTicksPerSecond } from "~/worker/backends/local/proc";
 const SECTION = "6";
 const VIEWERS = 100;
 const TARGETS = { viewerP95Us: 100_000, webCores: 0.5, p50Ratio: 1.1, p99Ratio: 1.25 } as const;
-
-export interface ViewerOptions {
-  quick: boolean;
-  repo: string;
-  runDir: string;
-  databaseUrl: string;
-  queuePrefix: string;
-  log: (m: string) => void;
-}
 
 interface ViewerLoad {
   requests: number;
@@ -115,7 +107,7 @@ function viewerSpec(quick: boolean) {
  * interleaved in pairs so both see the same machine; the run's p50 and p99 compared, the viewers'
  * latency and errors and the web process's CPU reported.
  */
-export async function viewerRows(opts: ViewerOptions): Promise<Row[]> {
+export async function viewerRows(opts: ApiOptions): Promise<Row[]> {
   const pairs = opts.quick ? 1 : 3;
   const spec = viewerSpec(opts.quick);
   const runRoot = path.join(opts.runDir, "viewers");
