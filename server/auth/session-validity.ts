@@ -25,10 +25,17 @@ export interface CurrentUser {
   sessionVersion: number;
 }
 
-const userCache = new LRUCache<string, CurrentUser | "gone">({
+/**
+ * One cache per process, on globalThis: Next.js bundles route handlers and pages apart, each with
+ * its own copy of this module, and "sign out everywhere" through the API must reach the copy the
+ * pages read at once, not after the recheck interval.
+ */
+const globalForSessions = globalThis as unknown as { meshbenchUserCache?: LRUCache<string, CurrentUser | "gone"> };
+globalForSessions.meshbenchUserCache ??= new LRUCache<string, CurrentUser | "gone">({
   max: 10_000,
   ttl: Math.max(1, env.SESSION_RECHECK_SECONDS * 1000),
 });
+const userCache = globalForSessions.meshbenchUserCache;
 
 const revokedKey = (sid: string) => `${env.QUEUE_PREFIX}:revoked-session:${sid}`;
 
