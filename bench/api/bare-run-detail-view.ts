@@ -74,11 +74,15 @@ export function bareRunDetailView(run: BareRunRow, results: readonly BareResultR
     createdBy: run.createdByName ?? run.createdByEmail ?? null,
     spec: parseSpec(run.spec),
     summary: statistics.summary,
+    // The bench's seeded runs are local (no fortio buckets) and not imported: these are null.
+    percentileResolutionUs: null,
     spectrum: statistics.spectrum,
     actualQps: run.actualQps,
     requestCount: run.requestCount,
     errorCount: run.errorCount,
     interference: run.interference,
+    imported: null,
+    reportedLatency: null,
     iterations: results.map((r) => ({
       iteration: r.iteration,
       requestedQps: r.requestedQps,
