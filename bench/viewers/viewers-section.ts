@@ -110,8 +110,9 @@ function treeCpuNs(root: number): number {
       }
     }
   }
+  const ticks = clockTicksPerSecond();
   let total = 0;
-  for (const pid of tree) total += processStatCpuNs(pid, clockTicksPerSecond()) ?? 0;
+  for (const pid of tree) total += processStatCpuNs(pid, ticks) ?? 0;
   return total;
 }
 

@@ -2,9 +2,8 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { LoadMore } from "~/components/ui/load-more";
-import { formatDate } from "~/core/format/units";
 import { useTRPC } from "~/trpc/react";
-import { TokenStateBadge } from "./token-state";
+import { TokenIdentityCells, TokenUseCells } from "./token-state";
 
 /** Every user's API tokens, for admins: who holds what, when it was last used, and revoke. */
 export function AllApiTokens() {
@@ -47,27 +46,8 @@ export function AllApiTokens() {
               <tr key={t.id}>
                 <td>{t.user.email}</td>
                 <td>{t.name}</td>
-                <td>
-                  <code>{t.prefix}…</code>
-                </td>
-                <td>{t.scopes.join(", ")}</td>
-                <td>
-                  <TokenStateBadge state={t.state} />
-                </td>
-                <td className="muted">{formatDate(t.expiresAt)}</td>
-                <td className="muted">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
-                <td>
-                  {t.state === "active" && (
-                    <button
-                      type="button"
-                      className="btn danger"
-                      disabled={revoke.isPending}
-                      onClick={() => revoke.mutate({ id: t.id })}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
+                <TokenIdentityCells token={t} />
+                <TokenUseCells token={t} revoking={revoke.isPending} onRevoke={(id) => revoke.mutate({ id })} />
               </tr>
             ))}
           </tbody>

@@ -7,7 +7,7 @@ import { API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS } from "~/core/api-tokens";
 import { formatDate } from "~/core/format/units";
 import { API_TOKEN_SCOPES, type ApiTokenScope } from "~/core/roles";
 import { useTRPC } from "~/trpc/react";
-import { TokenStateBadge } from "./token-state";
+import { TokenIdentityCells, TokenUseCells } from "./token-state";
 
 const EXPIRY_CHOICES = [7, 30, API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS];
 const SCOPE_HINTS: Record<ApiTokenScope, string> = {
@@ -103,28 +103,9 @@ export function ApiTokens({ canOperate }: { canOperate: boolean }) {
               {tokens.data.map((t) => (
                 <tr key={t.id}>
                   <td>{t.name}</td>
-                  <td>
-                    <code>{t.prefix}…</code>
-                  </td>
-                  <td>{t.scopes.join(", ")}</td>
-                  <td>
-                    <TokenStateBadge state={t.state} />
-                  </td>
+                  <TokenIdentityCells token={t} />
                   <td className="muted">{formatDate(t.createdAt)}</td>
-                  <td className="muted">{formatDate(t.expiresAt)}</td>
-                  <td className="muted">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
-                  <td>
-                    {t.state === "active" && (
-                      <button
-                        type="button"
-                        className="btn danger"
-                        disabled={revoke.isPending}
-                        onClick={() => revoke.mutate({ id: t.id })}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
+                  <TokenUseCells token={t} revoking={revoke.isPending} onRevoke={(id) => revoke.mutate({ id })} />
                 </tr>
               ))}
             </tbody>
